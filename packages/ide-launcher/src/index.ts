@@ -1,0 +1,3 @@
+export * from './ide-settings';
+export * from './port';
+export * from './start-ide';

@@ -1,0 +1,170 @@
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { warrenCacheDir } from '@warren/go-toolchain';
+import { seedIdeSettings } from './ide-settings';
+import { checkPortFree } from './port';
+
+export interface IdeOptions {
+    /** The workspace folder the IDE opens. */
+    workspace: string;
+    /** The IDE's own config folder (settings, recent workspaces): THEIA_CONFIG_DIR. */
+    configDir: string;
+    port: number;
+    /** Default 127.0.0.1: an IDE is never exposed beyond this machine by itself. */
+    host?: string;
+    /** The Theia application folder; default: Warren's browser-app. */
+    appDir?: string;
+    /** The folder of VS Code-API plugins to load; default: Warren's plugins/. Empty string: none. */
+    pluginsDir?: string;
+    /** The environment of the IDE and of everything it starts (terminals, gopls, dlv). Default: this process's. */
+    env?: NodeJS.ProcessEnv;
+    /** Where the backend's log goes: inherited, or collected for the caller. */
+    stdio?: 'inherit' | 'pipe';
+    /** How long to wait for the backend to listen. */
+    startTimeoutMs?: number;
+}
+
+export interface IdeHandle {
+    url: string;
+    process: ChildProcess;
+    /** Milliseconds from spawn to the backend saying it listens. */
+    startupMs: number;
+    /** What the backend printed so far (its first megabyte). */
+    output(): string;
+    /** SIGTERM, then SIGKILL after the timeout; resolves when the process tree has exited. */
+    stop(timeoutMs?: number): Promise<void>;
+}
+
+/** Output kept for error messages and callers; a long-running IDE must not grow without bound. */
+const MAX_OUTPUT_CHARS = 1024 * 1024;
+const LISTENING = /listening on (http\S+?)\.?\s*$/m;
+
+export function defaultAppDir(): string {
+    return path.dirname(require.resolve('@warren/browser-app/package.json'));
+}
+
+export function defaultPluginsDir(): string {
+    return path.dirname(path.dirname(require.resolve('warren-go/package.json')));
+}
+
+/** Checks what the caller gave before anything is started, with a message that says how to fix each problem. */
+function validate(options: IdeOptions, appDir: string): void {
+    let stat: fs.Stats | undefined;
+    try {
+        stat = fs.statSync(options.workspace);
+    } catch {
+        throw new Error(`The workspace folder ${options.workspace} does not exist. Create it, or pass an existing folder.`);
+    }
+    if (!stat.isDirectory()) {
+        throw new Error(`${options.workspace} is a file, not a folder. Pass the folder of a Go module.`);
+    }
+    if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) {
+        throw new Error(`Port "${options.port}" is not a TCP port: use a whole number from 1 to 65535.`);
+    }
+    if (!fs.existsSync(path.join(appDir, 'lib', 'backend', 'main.js'))) {
+        throw new Error(`The IDE in ${appDir} is not built: run "npm run build" first.`);
+    }
+}
+
+/** Starts one IDE backend for one workspace and resolves once it listens. */
+export async function startIde(options: IdeOptions): Promise<IdeHandle> {
+    const host = options.host ?? '127.0.0.1';
+    const appDir = options.appDir ?? defaultAppDir();
+    const pluginsDir = options.pluginsDir ?? defaultPluginsDir();
+    const workspace = path.resolve(options.workspace);
+    validate({ ...options, workspace }, appDir);
+    await checkPortFree(options.port, host);
+    const seeded = seedIdeSettings(options.configDir);
+    if (seeded.warning) {
+        console.warn(`warning: ${seeded.warning}`);
+    }
+    const baseEnv = options.env ?? process.env;
+    const env: NodeJS.ProcessEnv = {
+        ...baseEnv,
+        THEIA_CONFIG_DIR: path.resolve(options.configDir),
+        // Terminals start $SHELL; a machine started without a login (CI, containers) may not set it.
+        SHELL: baseEnv.SHELL || '/bin/bash',
+        // Pinned gopls and dlv stay where they were installed even when HOME differs for the IDE.
+        WARREN_CACHE_DIR: warrenCacheDir(baseEnv)
+    };
+    const args = [path.join(appDir, 'lib', 'backend', 'main.js'), workspace, `--hostname=${host}`, `--port=${options.port}`];
+    if (pluginsDir) {
+        args.push(`--plugins=local-dir:${path.resolve(pluginsDir)}`);
+    }
+    const started = Date.now();
+    const child = spawn(process.execPath, args, { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let output = '';
+    const collect = (chunk: Buffer, sink: NodeJS.WriteStream): void => {
+        if (output.length < MAX_OUTPUT_CHARS) {
+            output += chunk.toString();
+        }
+        if (options.stdio === 'inherit') {
+            sink.write(chunk);
+        }
+    };
+    child.stdout!.on('data', (c: Buffer) => collect(c, process.stdout));
+    child.stderr!.on('data', (c: Buffer) => collect(c, process.stderr));
+    const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
+
+    const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => {
+            done();
+            reject(new Error(`The IDE did not listen within ${(options.startTimeoutMs ?? 60_000) / 1000} s. Its log:\n${tail(output)}`));
+        }, options.startTimeoutMs ?? 60_000);
+        const onData = (): void => {
+            const m = LISTENING.exec(output);
+            if (m) {
+                done();
+                resolve(`http://${host}:${options.port}/`);
+            }
+        };
+        const onExit = (code: number | null, signal: string | null): void => {
+            done();
+            reject(new Error(`The IDE exited during start-up (${signal ?? `exit code ${code}`}). Its log:\n${tail(output)}`));
+        };
+        const done = (): void => {
+            clearTimeout(timer);
+            child.stdout!.off('data', onData);
+            child.stderr!.off('data', onData);
+            child.off('exit', onExit);
+        };
+        child.stdout!.on('data', onData);
+        child.stderr!.on('data', onData);
+        child.once('exit', onExit);
+    }).catch(async err => {
+        await stopTree(child, exited, 5_000);
+        throw err;
+    });
+
+    return {
+        url,
+        process: child,
+        startupMs: Date.now() - started,
+        output: () => output,
+        stop: (timeoutMs = 5_000) => stopTree(child, exited, timeoutMs)
+    };
+}
+
+function tail(text: string, lines = 30): string {
+    return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** The backend is a process-group leader (detached), so its file watcher and plugin hosts stop with it. */
+async function stopTree(child: ChildProcess, exited: Promise<void>, timeoutMs: number): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) {
+        return;
+    }
+    const kill = (signal: NodeJS.Signals): void => {
+        try {
+            process.kill(-child.pid!, signal);
+        } catch {
+            // already gone
+        }
+    };
+    kill('SIGTERM');
+    const timer = setTimeout(() => kill('SIGKILL'), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+    kill('SIGKILL'); // children that outlived their leader
+}

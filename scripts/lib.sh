@@ -1,0 +1,103 @@
+# Shared by start.sh, test.sh and build.sh: each step checks what is there and installs only what is missing.
+# shellcheck shell=bash
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STAMPS="$ROOT/node_modules/.warren"
+STEP=0
+STEPS=${STEPS:-6}
+
+step() { STEP=$((STEP + 1)); printf '\n==> [%d/%d] %s\n' "$STEP" "$STEPS" "$*"; }
+info() { printf '    %s\n' "$*"; }
+die() { printf '\nerror: %s\n' "$*" >&2; exit 1; }
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# apt_install PKG...: installs Debian packages as root, or stops with the command to run.
+apt_install() {
+  if ! is_root; then
+    die "missing system packages: $*. Install them with: sudo apt-get install -y $*"
+  fi
+  command -v apt-get >/dev/null || die "missing system packages: $*. This machine has no apt-get; install them with its package manager."
+  info "installing $* with apt-get (first time only)..."
+  if [ ! -f "$STAMPS/apt-updated" ] || [ -n "$(find "$STAMPS/apt-updated" -mmin +1440 2>/dev/null)" ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq || die "apt-get update failed"
+    mkdir -p "$STAMPS" && touch "$STAMPS/apt-updated"
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null || die "apt-get install $* failed"
+}
+
+check_node() {
+  command -v node >/dev/null || die "Node.js is not installed. Install Node.js 20 or 22 (https://nodejs.org/) and try again."
+  local major; major=$(node -p 'process.versions.node.split(".")[0]')
+  [ "$major" -ge 20 ] && [ "$major" -le 22 ] || die "Node.js $(node --version) is not supported: Warren needs Node.js 20 or 22."
+}
+
+check_go() {
+  local go=${WARREN_GO:-go} min have
+  min=$(node -p "require('$ROOT/packages/go-toolchain/src/toolchain.json').go.minimum")
+  command -v "$go" >/dev/null || die "Go was not found on PATH. Warren needs Go $min or newer: install it from https://go.dev/dl/ and put its bin folder on PATH (or set WARREN_GO)."
+  have=$("$go" env GOVERSION | sed 's/^go//')
+  [ "$(printf '%s\n%s\n' "$min" "$have" | sort -V | head -1)" = "$min" ] ||
+    die "Go $have is older than the Go $min Warren needs: install a newer Go from https://go.dev/dl/."
+  info "go $have ($(command -v "$go"))"
+}
+
+# The native modules of Theia (keytar, node-pty, drivelist) compile against these.
+ensure_system_packages() {
+  local missing=()
+  command -v make >/dev/null || missing+=(make)
+  command -v g++ >/dev/null || missing+=(g++)
+  command -v python3 >/dev/null || missing+=(python3)
+  command -v pkg-config >/dev/null || missing+=(pkg-config)
+  pkg-config --exists libsecret-1 2>/dev/null || missing+=(libsecret-1-dev)
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+  info "build tools and libsecret headers present"
+}
+
+ensure_chromium() {
+  if [ -n "${CHROMIUM_PATH:-}" ]; then
+    [ -x "$CHROMIUM_PATH" ] || die "CHROMIUM_PATH=$CHROMIUM_PATH is not an executable."
+  elif ! command -v chromium >/dev/null; then
+    apt_install chromium
+  fi
+  info "$("${CHROMIUM_PATH:-chromium}" --version 2>/dev/null | head -1)"
+}
+
+hash_of() { sha1sum | cut -c1-40; }
+
+# npm ci when node_modules is missing or the lock file changed since the last install.
+ensure_npm_packages() {
+  local want; want=$(cat "$ROOT/package-lock.json" | hash_of)
+  if [ -f "$STAMPS/npm" ] && [ "$(cat "$STAMPS/npm")" = "$want" ]; then
+    info "npm packages up to date"
+    return
+  fi
+  info "npm ci (a cold install takes about 2 minutes; later ones use npm's cache)..."
+  (cd "$ROOT" && PUPPETEER_SKIP_DOWNLOAD=true npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed; see the messages above."
+  mkdir -p "$STAMPS" && echo "$want" > "$STAMPS/npm"
+}
+
+# A fingerprint of every source file the build reads, committed or not.
+source_fingerprint() {
+  local dirs=(packages plugins browser-app tsconfig.json tsconfig.base.json package-lock.json)
+  cd "$ROOT"
+  if git rev-parse --git-dir >/dev/null 2>&1; then
+    { git ls-files -s -- "${dirs[@]}"; git diff -- "${dirs[@]}"; git ls-files -o --exclude-standard -z -- "${dirs[@]}" | xargs -0r sha1sum; } | hash_of
+  else
+    date +%s%N # not a git checkout: always build
+  fi
+}
+
+ensure_build() {
+  local want; want=$(source_fingerprint)
+  if [ -f "$STAMPS/build" ] && [ "$(cat "$STAMPS/build")" = "$want" ] && [ -f "$ROOT/browser-app/lib/backend/main.js" ]; then
+    info "build up to date"
+    return
+  fi
+  bash "$ROOT/scripts/build.sh"
+  mkdir -p "$STAMPS" && echo "$want" > "$STAMPS/build"
+}
+
+ensure_go_tools() {
+  node "$ROOT/packages/go-toolchain/lib/cli.js" install || die "the Go tools could not be installed; see the message above."
+}
