@@ -166,5 +166,18 @@ async function stopTree(child: ChildProcess, exited: Promise<void>, timeoutMs: n
     const timer = setTimeout(() => kill('SIGKILL'), timeoutMs);
     await exited;
     clearTimeout(timer);
-    kill('SIGKILL'); // children that outlived their leader
+    // Children that outlived their leader: kill them and wait until the group is empty.
+    for (let i = 0; i < 50 && groupAlive(child.pid!); i++) {
+        kill('SIGKILL');
+        await new Promise(resolve => setTimeout(resolve, 100));
+    }
+}
+
+function groupAlive(pgid: number): boolean {
+    try {
+        process.kill(-pgid, 0);
+        return true;
+    } catch {
+        return false;
+    }
 }

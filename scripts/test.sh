@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every check: lint, unit and integration tests, and the end-to-end tests in a real chromium.
+# Installs and builds what is missing first, like start.sh.
+#   scripts/test.sh [--skip-e2e]
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+E2E=1
+for arg in "$@"; do
+  case "$arg" in
+    --skip-e2e) E2E=0 ;;
+    -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option $arg (try --help)" ;;
+  esac
+done
+
+STEPS=8
+step "checking Node.js and Go"
+check_node
+check_go
+step "system packages"
+ensure_system_packages
+step "chromium for the end-to-end tests"
+if [ "$E2E" = 1 ]; then ensure_chromium; else info "skipped (--skip-e2e)"; fi
+step "npm packages"
+ensure_npm_packages
+step "build"
+ensure_build
+step "Go tools (gopls, dlv)"
+ensure_go_tools
+step "lint (eslint)"
+(cd "$ROOT" && npx --no-install eslint --max-warnings 0 .) || die "lint failed; see the messages above."
+info "lint clean"
+
+step "tests"
+cd "$ROOT"
+mapfile -t specs < <(find packages/*/lib plugins/*/lib test/lib -name '*.spec.js' -o -name '*.slow-spec.js' 2>/dev/null | sort)
+if [ "$E2E" = 1 ]; then
+  mapfile -t -O "${#specs[@]}" specs < <(find test/lib -name '*.e2e-spec.js' | sort)
+fi
+[ ${#specs[@]} -gt 0 ] || die "no test files found under */lib: did the build run?"
+info "${#specs[@]} test files"
+# One file at a time: the end-to-end tests start an IDE and a browser and need both cores.
+exec node --test --test-concurrency=1 --test-timeout=600000 --test-reporter=spec "${specs[@]}"
