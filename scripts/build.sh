@@ -10,6 +10,7 @@ info "preparing plugins/go..."
 info "bundling the IDE (theia build --mode production)..."
 (cd browser-app && npx --no-install theia build --mode production 2>&1 | grep -E 'Finished|error|Error' | sed 's/^/    /')
 [ -f browser-app/lib/backend/main.js ] || die "theia build did not produce browser-app/lib/backend/main.js"
+cp browser-app/resources/favicon.ico browser-app/lib/frontend/favicon.ico
 info "compressing the frontend (brotli and gzip)..."
 node packages/compressed-frontend/lib/node/compress-cli.js browser-app | grep -v '^  compressing' | sed 's/^/    /'
 info "built in $(( $(date +%s) - t0 )) s"
