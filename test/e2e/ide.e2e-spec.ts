@@ -5,27 +5,10 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
+import { eventually } from '../support/eventually';
 import { REPO, startTestIde, TestIde } from '../support/test-ide';
 
 const GO_VERSION = execFileSync('go', ['env', 'GOVERSION']).toString().trim().replace(/^go/, '');
-
-/** Polls fn until it returns a value, or fails with the last value it saw. */
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    while (Date.now() < deadline) {
-        try {
-            const value = await fn();
-            if (value !== undefined) {
-                return value;
-            }
-        } catch (err) {
-            last = err;
-        }
-        await new Promise(resolve => setTimeout(resolve, 250));
-    }
-    throw new Error(`Timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-}
 
 describe('the Warren IDE in chromium, used as a person would', () => {
     let ide: TestIde;

@@ -1,0 +1,118 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Locator, Page } from 'playwright-core';
+import { eventually } from '../support/eventually';
+import { IdePage } from '../support/ide-page';
+import { REPO, startTestIde, TestIde } from '../support/test-ide';
+
+/** Go language intelligence from the real gopls, used in the browser as a person would. */
+describe('Go editing with gopls in chromium', () => {
+    let ide: TestIde;
+    let ui: IdePage;
+    let page: Page;
+    let main: Locator;
+    const file = (name: string): string => fs.readFileSync(path.join(ide.workspace, name), 'utf8');
+    const lineOf = (name: string, start: string): number => file(name).split('\n').findIndex(l => l.includes(start)) + 1;
+    // Monaco renders spaces as no-break spaces.
+    const editorText = async (editor: Locator): Promise<string> => (await editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
+
+    before(async () => {
+        ide = await startTestIde();
+        ui = await IdePage.open(ide);
+        page = ui.page;
+        main = await ui.openFile('main.go', 'package main');
+        // gopls is ready when the status bar says so (its version, no state suffix).
+        await page.locator('#theia-statusBar .element', { hasText: /gopls v[\d.]+$/ }).waitFor({ timeout: 60_000 });
+    });
+
+    after(async () => {
+        if (page) {
+            fs.mkdirSync(path.join(REPO, 'test-results'), { recursive: true });
+            await page.screenshot({ path: path.join(REPO, 'test-results', 'gopls-e2e.png') }).catch(() => undefined);
+        }
+        await ui?.close();
+        await ide?.dispose();
+    });
+
+    it('should hover with documentation', async () => {
+        // The first answer can take a while: gopls type-checks the standard library into an empty cache.
+        const hover = page.locator('.monaco-hover:visible');
+        await eventually('a hover with documentation', async () => {
+            await page.mouse.move(5, 5);
+            await main.locator('.view-line', { hasText: 'func Greeting' }).first().locator('span', { hasText: /^Greeting$/ }).first().hover();
+            await hover.getByText('Greeting returns the greeting for name.').waitFor({ timeout: 5_000 });
+            return true;
+        }, 90_000);
+        assert.match(await hover.innerText(), /func Greeting\(name string\) string/);
+        await page.mouse.move(5, 5);
+    });
+
+    it('should show a compile error as you type, and clear it when fixed', async () => {
+        await ui.cursorAtEndOfLine(main, lineOf('main.go', 'fmt.Println(Greeting(""))'));
+        await page.keyboard.press('Enter');
+        await page.keyboard.type('undefinedThing()');
+        await main.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
+        // The error is in the Problems view too, opened from the status bar.
+        await page.locator('#status-bar-problem-marker-status').click();
+        await page.locator('#problems', { hasText: 'undefined: undefinedThing' }).waitFor({ timeout: 30_000 });
+        await ui.cursorAtEndOfLine(main, lineOf('main.go', 'fmt.Println(Greeting(""))') + 1);
+        for (let i = 0; i < 'undefinedThing()'.length; i++) {
+            await page.keyboard.press('Backspace');
+        }
+        await main.locator('.squiggly-error').first().waitFor({ state: 'detached', timeout: 30_000 });
+    });
+
+    it('should complete a symbol of a package not yet imported and add the import', async () => {
+        await page.keyboard.type('_ = strings.ToUpp');
+        await page.keyboard.press('Control+Space');
+        const item = page.locator('.suggest-widget .monaco-list-row', { hasText: 'ToUpper' }).first();
+        await item.waitFor({ timeout: 30_000 });
+        await page.keyboard.press('Enter');
+        await page.keyboard.type('"x"');
+        await eventually('the strings import', async () => {
+            const text = await editorText(main);
+            return /"strings"/.test(text) && /strings\.ToUpper\("x"\)/.test(text) ? text : undefined;
+        });
+    });
+
+    it('should format the file on save', async () => {
+        await page.keyboard.press('End');
+        await page.keyboard.press('Enter');
+        await page.keyboard.type('var   spaced    =  1;  _ = spaced');
+        await page.keyboard.press('Control+S');
+        const saved = await eventually('main.go saved and formatted', async () => {
+            const text = file('main.go');
+            return text.includes('spaced = 1') ? text : undefined;
+        });
+        assert.doesNotMatch(saved, /var {2,}spaced/);
+        assert.match(saved, /^\tvar spaced = 1\n\t_ = spaced$/m, 'gofmt splits the statements and indents with a tab');
+        assert.match(saved, /import \(\n\t"fmt"\n\t"strings"\n\)/, 'the import block holds both imports');
+    });
+
+    it('should go to a definition in another file', async () => {
+        const test = await ui.openFile('main_test.go', 'func TestGreeting');
+        await test.locator('.view-line', { hasText: 'Greeting(name)' }).first().locator('span', { hasText: /^Greeting$/ }).first().click();
+        await page.keyboard.press('F12');
+        // main.go becomes the active editor, with the cursor on the declaration.
+        const line = file('main.go').split('\n').findIndex(l => l.startsWith('func Greeting(')) + 1;
+        assert.ok(line > 0);
+        await page.locator('.lm-TabBar-tab.theia-mod-active', { hasText: 'main.go' }).waitFor({ timeout: 30_000 });
+        await page.locator('#theia-statusBar .element', { hasText: new RegExp(`^Ln ${line}, Col \\d+$`) }).waitFor({ timeout: 10_000 });
+    });
+
+    it('should rename across files', async () => {
+        await main.locator('.view-line', { hasText: 'func Greeting' }).first().locator('span', { hasText: /^Greeting$/ }).first().click();
+        await page.keyboard.press('F2');
+        const input = page.locator('.rename-box .rename-input');
+        await input.waitFor({ timeout: 30_000 });
+        await input.fill('Salutation');
+        await input.press('Enter');
+        await eventually('the rename in main.go', async () => (await editorText(main)).includes('func Salutation(') || undefined);
+        await ui.runCommand('File: Save All');
+        await eventually('both files renamed on disk', async () =>
+            file('main.go').includes('func Salutation(') && file('main_test.go').includes('Salutation(name)') ? true : undefined);
+        assert.doesNotMatch(file('main_test.go'), /:= Greeting\(/, 'the call was renamed; strings keep their text');
+    });
+});

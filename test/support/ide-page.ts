@@ -1,0 +1,54 @@
+import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
+import { TestIde } from './test-ide';
+
+/** A browser tab on a test IDE, with the few moves every e2e test makes. */
+export class IdePage {
+    constructor(readonly browser: Browser, readonly context: BrowserContext, readonly page: Page) { }
+
+    static async open(ide: TestIde): Promise<IdePage> {
+        const browser = await launchChromium();
+        const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+        await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(ide.url).origin });
+        const page = await context.newPage();
+        await page.goto(ide.url);
+        await page.locator('#theia-app-shell').waitFor({ state: 'visible', timeout: 60_000 });
+        return new IdePage(browser, context, page);
+    }
+
+    /** Double-clicks a file in the explorer and waits for its editor to show text. */
+    async openFile(name: string, expectText: string): Promise<Locator> {
+        await this.page.locator('#files .theia-TreeNode', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }).dblclick();
+        const editor = this.page.locator('.theia-editor:visible .monaco-editor').first();
+        await editor.locator('.view-line', { hasText: expectText }).first().waitFor({ timeout: 30_000 });
+        return editor;
+    }
+
+    /**
+     * Puts the cursor at the end of a line (1-based) with "Go to Line" (Ctrl+G), as a person who knows
+     * the line would; clicking a line races with the editor re-rendering it as decorations arrive.
+     */
+    async cursorAtEndOfLine(editor: Locator, line: number): Promise<void> {
+        await editor.locator('.view-lines').click({ position: { x: 5, y: 5 } });
+        await this.page.keyboard.press('Control+G');
+        const input = this.page.locator('.quick-input-widget input');
+        await input.waitFor({ timeout: 10_000 });
+        await input.fill(`:${line}`);
+        await input.press('Enter');
+        await this.page.keyboard.press('End');
+        await this.page.locator('#theia-statusBar .element', { hasText: new RegExp(`^Ln ${line}, Col \\d+$`) }).waitFor({ timeout: 10_000 });
+    }
+
+    /** Runs a command by its label through the command palette (F1). */
+    async runCommand(label: string): Promise<void> {
+        await this.page.keyboard.press('F1');
+        const input = this.page.locator('.quick-input-widget input');
+        await input.waitFor({ timeout: 10_000 });
+        await input.fill(`>${label}`);
+        await this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
+    }
+
+    async close(): Promise<void> {
+        await this.browser.close();
+    }
+}
