@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { Locator, Page } from 'playwright-core';
 import { eventually } from '../support/eventually';
 import { IdePage } from '../support/ide-page';
+import { descendants } from '../support/process-tree';
 import { REPO, startTestIde, TestIde } from '../support/test-ide';
 
 /** Go language intelligence from the real gopls, used in the browser as a person would. */
@@ -50,14 +51,14 @@ describe('Go editing with gopls in chromium', () => {
     });
 
     it('should show a compile error as you type, and clear it when fixed', async () => {
-        await ui.cursorAtEndOfLine(main, lineOf('main.go', 'fmt.Println(Greeting(""))'));
+        await ui.cursorAtEndOfLine('main.go', lineOf('main.go', 'fmt.Println(Greeting(""))'));
         await page.keyboard.press('Enter');
         await page.keyboard.type('undefinedThing()');
         await main.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
         // The error is in the Problems view too, opened from the status bar.
         await page.locator('#status-bar-problem-marker-status').click();
         await page.locator('#problems', { hasText: 'undefined: undefinedThing' }).waitFor({ timeout: 30_000 });
-        await ui.cursorAtEndOfLine(main, lineOf('main.go', 'fmt.Println(Greeting(""))') + 1);
+        await ui.cursorAtEndOfLine('main.go', lineOf('main.go', 'fmt.Println(Greeting(""))') + 1);
         for (let i = 0; i < 'undefinedThing()'.length; i++) {
             await page.keyboard.press('Backspace');
         }
@@ -67,14 +68,19 @@ describe('Go editing with gopls in chromium', () => {
     it('should complete a symbol of a package not yet imported and add the import', async () => {
         await page.keyboard.type('_ = strings.ToUpp');
         await page.keyboard.press('Control+Space');
-        const item = page.locator('.suggest-widget .monaco-list-row', { hasText: 'ToUpper' }).first();
-        await item.waitFor({ timeout: 30_000 });
+        // Accept the highlighted suggestion once it is ToUpper, as a person reading the list would.
+        await page.locator('.suggest-widget .monaco-list-row.focused', { hasText: /^ToUpper(?!Special)/ }).waitFor({ timeout: 30_000 });
         await page.keyboard.press('Enter');
-        await page.keyboard.type('"x"');
+        let text = '';
         await eventually('the strings import', async () => {
-            const text = await editorText(main);
-            return /"strings"/.test(text) && /strings\.ToUpper\("x"\)/.test(text) ? text : undefined;
-        });
+            text = await editorText(main);
+            return /"strings"/.test(text) && /strings\.ToUpper\(/.test(text) ? text : undefined;
+        }).catch(err => { throw new Error(`${err.message}; the editor shows:\n${text}`); });
+        // Give the call an argument so that the file compiles again: the cursor is still on its line.
+        await page.keyboard.press('End');
+        await page.keyboard.press('Shift+Home');
+        await page.keyboard.type('_ = strings.ToUpper("x")');
+        await eventually('the completed call', async () => (await editorText(main)).includes('strings.ToUpper("x")') || undefined);
     });
 
     it('should format the file on save', async () => {
@@ -115,4 +121,45 @@ describe('Go editing with gopls in chromium', () => {
             file('main.go').includes('func Salutation(') && file('main_test.go').includes('Salutation(name)') ? true : undefined);
         assert.doesNotMatch(file('main_test.go'), /:= Greeting\(/, 'the call was renamed; strings keep their text');
     });
+
+    it('should restart gopls after a crash and record why', async () => {
+        const goplsPid = (): number | undefined => descendants(ide.process.pid!).find(p => p.comm === 'gopls')?.pid;
+        const first = await eventually('a gopls process', async () => goplsPid());
+        process.kill(first, 'SIGKILL');
+        const second = await eventually('a new gopls process', async () => {
+            const pid = goplsPid();
+            return pid && pid !== first ? pid : undefined;
+        });
+        assert.notEqual(second, first);
+        const status = page.locator('#theia-statusBar .element', { hasText: /gopls v[\d.]+$/ });
+        await status.waitFor({ timeout: 60_000 });
+        // The user is told why, and the Go output has the same line.
+        await page.locator('.theia-notification-list-item:visible', { hasText: 'gopls stopped unexpectedly (signal SIGKILL) and is being restarted (1 crash: signal SIGKILL)' })
+            .first().waitFor({ timeout: 30_000 });
+    });
 });
+
+describe('an IDE whose gopls is missing', () => {
+    let ide: TestIde;
+    let ui: IdePage;
+
+    before(async () => {
+        ide = await startTestIde('hello', { WARREN_GOPLS: '/nonexistent/gopls' });
+        ui = await IdePage.open(ide);
+    });
+
+    after(async () => {
+        await ui?.close();
+        await ide?.dispose();
+    });
+
+    it('should say so and how to fix it, not leave a silent editor', async () => {
+        await ui.openFile('main.go', 'package main');
+        await ui.page.locator('#theia-statusBar .element', { hasText: /gopls.*failed/ }).waitFor({ timeout: 60_000 });
+        const notification = ui.page.locator('.theia-notification-list-item:visible', { hasText: 'WARREN_GOPLS names /nonexistent/gopls' }).first();
+        await notification.waitFor({ timeout: 30_000 });
+        assert.match(await notification.innerText(), /Point it at a gopls binary, or clear it to use the pinned gopls/);
+        await notification.getByText('Restart Language Server').waitFor();
+    });
+});
+

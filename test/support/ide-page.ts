@@ -25,11 +25,12 @@ export class IdePage {
     }
 
     /**
-     * Puts the cursor at the end of a line (1-based) with "Go to Line" (Ctrl+G), as a person who knows
+     * Puts the cursor at the end of a line (1-based) of an open file with "Go to Line" (Ctrl+G), as a person who knows
      * the line would; clicking a line races with the editor re-rendering it as decorations arrive.
      */
-    async cursorAtEndOfLine(editor: Locator, line: number): Promise<void> {
-        await editor.locator('.view-lines').click({ position: { x: 5, y: 5 } });
+    async cursorAtEndOfLine(fileName: string, line: number): Promise<void> {
+        // Clicking the editor's tab activates and focuses it without touching its text.
+        await this.page.locator('#theia-main-content-panel .lm-TabBar-tab', { hasText: fileName }).first().click();
         await this.page.keyboard.press('Control+G');
         const input = this.page.locator('.quick-input-widget input');
         await input.waitFor({ timeout: 10_000 });

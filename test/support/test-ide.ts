@@ -15,7 +15,7 @@ export interface TestIde extends IdeHandle {
  * The real IDE on a copy of examples/hello, with a temporary HOME and config folder so that
  * go, gopls, Theia and chromium write nothing outside the test's own folder.
  */
-export async function startTestIde(example = 'hello'): Promise<TestIde> {
+export async function startTestIde(example = 'hello', extraEnv: NodeJS.ProcessEnv = {}): Promise<TestIde> {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-e2e-'));
     const workspace = path.join(tmp, 'workspace');
     const home = path.join(tmp, 'home');
@@ -25,7 +25,7 @@ export async function startTestIde(example = 'hello'): Promise<TestIde> {
         workspace,
         configDir: path.join(tmp, 'ide-config'),
         port: await freePort(),
-        env: { ...process.env, HOME: home, GOPATH: path.join(home, 'go'), GOCACHE: path.join(home, '.cache', 'go-build'), GOTELEMETRY: 'off' }
+        env: { ...process.env, HOME: home, GOPATH: path.join(home, 'go'), GOCACHE: path.join(home, '.cache', 'go-build'), GOTELEMETRY: 'off', ...extraEnv }
     });
     return {
         ...ide,

@@ -28,6 +28,8 @@ describe('goplsLaunch', () => {
             /gopls was not found at .*gopls@v[\d.]+\/gopls\. Run "scripts\/start\.sh"/);
         assert.throws(() => goplsLaunch({ path: path.join(tmp, 'nope'), flags: [], toolsEnvVars: {} }, memory),
             /go\.languageServer\.path names .*nope, which is not an executable file/);
+        assert.throws(() => goplsLaunch({ path: '', flags: [], toolsEnvVars: {} }, memory, { ...process.env, WARREN_GOPLS: path.join(tmp, 'nope') }),
+            /WARREN_GOPLS names .*nope, which is not an executable file/);
     });
 
     it('should refuse flags that are not a list of strings', () => {

@@ -26,13 +26,15 @@ export interface GoplsLaunch {
 export function goplsLaunch(settings: GoplsSettings, memory: MemoryLimit, baseEnv: NodeJS.ProcessEnv = process.env): GoplsLaunch {
     const notes: string[] = [];
     const configured = settings.path.trim();
-    const command = configured || toolPath('gopls', baseEnv).path;
+    const pinned = toolPath('gopls', baseEnv);
+    const command = configured || pinned.path;
+    const origin = configured ? 'go.languageServer.path' : pinned.source === 'override' ? 'WARREN_GOPLS' : undefined;
     if (!isExecutable(command)) {
-        throw new Error(configured
-            ? `go.languageServer.path names ${command}, which is not an executable file. Point it at a gopls binary or clear the setting.`
+        throw new Error(origin
+            ? `${origin} names ${command}, which is not an executable file. Point it at a gopls binary, or clear it to use the pinned gopls.`
             : `gopls was not found at ${command}. Run "scripts/start.sh" (it installs the pinned gopls), or set go.languageServer.path.`);
     }
-    notes.push(`gopls: ${command}${configured ? ' (go.languageServer.path)' : ''}`);
+    notes.push(`gopls: ${command}${origin ? ` (${origin})` : ''}`);
     const flags = settings.flags ?? [];
     if (!Array.isArray(flags) || !flags.every(f => typeof f === 'string')) {
         throw new Error('go.languageServer.flags must be a list of strings, such as ["-rpc.trace"].');

@@ -1,7 +1,7 @@
 import { spawn } from 'child_process';
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, LanguageClientOptions, RevealOutputChannelOn, State } from 'vscode-languageclient/node';
-import { toolVersion } from '@warren/go-toolchain';
+import { findGo, toolVersion } from '@warren/go-toolchain';
 import { readSettings } from '../settings';
 import { goplsLaunch } from './gopls-launch';
 import { memoryLimitForThisMachine } from './memory-limit';
@@ -43,6 +43,13 @@ export class GoLanguageServer implements vscode.Disposable {
             return;
         }
         launch.notes.forEach(n => this.output.appendLine(n));
+        try {
+            // gopls needs a go it supports; say so here rather than leave a silent editor.
+            await findGo(launch.env);
+        } catch (err) {
+            this.fail((err as Error).message);
+            return;
+        }
         this.version = (await toolVersion('gopls', launch.command)) ?? '';
         const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
         const clientOptions: LanguageClientOptions = {
@@ -106,11 +113,17 @@ export class GoLanguageServer implements vscode.Disposable {
         this.status.dispose();
     }
 
-    protected onClosed(): { action: CloseAction; handled: boolean } {
-        // Give the exit event a moment: it tells why gopls ended.
+    protected async onClosed(): Promise<{ action: CloseAction; handled: boolean }> {
+        // The stream closes before the process's exit event, which tells why gopls ended: give it a moment.
+        for (let i = 0; i < 20 && !this.lastExit; i++) {
+            await new Promise(resolve => setTimeout(resolve, 50));
+        }
         const reason = `${this.lastExit || 'connection closed'}${this.lastStderr ? `: ${this.lastStderr}` : ''}`;
         if (this.policy.onCrash({ at: Date.now(), reason })) {
-            this.output.appendLine(`gopls stopped unexpectedly (${reason}); restarting (${this.policy.summary()})`);
+            const message = `gopls stopped unexpectedly (${reason}) and is being restarted (${this.policy.summary()}).`;
+            this.output.appendLine(message);
+            // A crash is rare and the editor blinks while gopls reloads: say why, once per crash.
+            void vscode.window.showWarningMessage(message, 'Show Output').then(choice => choice && this.output.show(true));
             this.setState('restarting');
             return { action: CloseAction.Restart, handled: true };
         }
