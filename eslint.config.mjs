@@ -15,7 +15,7 @@ export default tseslint.config(
         files: ['**/*.ts', '**/*.tsx'],
         rules: {
             '@typescript-eslint/explicit-function-return-type': ['error', { allowExpressions: true }],
-            '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+            '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
             '@typescript-eslint/no-require-imports': 'off',
             'eqeqeq': ['error', 'smart'],
             'prefer-const': 'error',

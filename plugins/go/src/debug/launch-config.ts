@@ -107,7 +107,7 @@ export function parseEnvFile(text: string): Record<string, string> {
 /** The arguments of dlv's launch or attach request: envFile merged under env, the folder dlv should run in. */
 export function dlvRequestArguments(c: GoDebugConfiguration): { args: Record<string, unknown>; dlvCwd: string } {
     const fileEnv = c.envFile ? parseEnvFile(fs.readFileSync(c.envFile, 'utf8')) : {};
-    const { envFile: _envFile, host: _host, port: _port, ...rest } = c;
+    const { envFile, host, port, ...rest } = c; // Warren's own attributes, not dlv's
     const args: Record<string, unknown> = { ...rest, env: { ...fileEnv, ...(c.env ?? {}) } };
     if (c.request === 'attach') {
         args.mode = c.mode ?? 'local';
