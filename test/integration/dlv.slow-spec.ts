@@ -58,6 +58,9 @@ describe('dlv through the plugin\'s debug session', () => {
         const byName = Object.fromEntries(locals.body.variables.map((v: { name: string; value: string }) => [v.name, v]));
         assert.equal(byName.name.value, '"gopher"');
         // A struct is expanded on demand, map included.
+        // Theia asks for a scope's children with filter "indexed" and no count: that must work too.
+        const asTheia = await c.ok('variables', { variablesReference: scopes.body.scopes[0].variablesReference, filter: 'indexed', start: 0 });
+        assert.ok(asTheia.body.variables.some((v: { name: string }) => v.name === 'name'));
         const p = await c.ok('variables', { variablesReference: byName.p.variablesReference });
         assert.deepEqual(p.body.variables.map((v: { name: string }) => v.name), ['X', 'Y', 'Tags']);
         const evaluated = await c.ok('evaluate', { expression: 'p.X + p.Y', frameId: top.id, context: 'repl' });

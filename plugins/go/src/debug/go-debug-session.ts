@@ -2,6 +2,7 @@ import { DapMessage } from './dap-codec';
 import { DapProxy, Direction } from './dap-proxy';
 import { DlvDap, startDlvDap } from './dlv-process';
 import { dlvRequestArguments, GoDebugConfiguration } from './launch-config';
+import { mendRequest } from './request-fixes';
 
 export interface GoDebugSessionOptions {
     configuration: GoDebugConfiguration;
@@ -71,7 +72,7 @@ export class GoDebugSession {
         if (message.type === 'request' && (message.command === 'launch' || message.command === 'attach')) {
             message = { ...message, arguments: dlvRequestArguments({ ...this.options.configuration, ...message.arguments }).args };
         }
-        this.proxy.send(message);
+        this.proxy.send(mendRequest(message));
     }
 
     async dispose(): Promise<void> {

@@ -1,0 +1,74 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Locator, Page } from 'playwright-core';
+import { eventually } from '../support/eventually';
+import { IdePage } from '../support/ide-page';
+import { REPO, startTestIde, TestIde } from '../support/test-ide';
+
+/** Debugging Go with dlv in chromium, as a person would: gutter, F5, Variables, F10, F5, output. */
+describe('Go debugging with dlv in chromium', () => {
+    let ide: TestIde;
+    let ui: IdePage;
+    let page: Page;
+    let main: Locator;
+    let ifLine: number;
+    const topFrame = (): Locator => page.locator('[id^="debug:frames"] .theia-debug-stack-frame').first();
+    const variables = (): Locator => page.locator('[id^="debug:variables"]');
+
+    before(async () => {
+        ide = await startTestIde();
+        ui = await IdePage.open(ide);
+        page = ui.page;
+        main = await ui.openFile('main.go', 'package main');
+        ifLine = fs.readFileSync(path.join(ide.workspace, 'main.go'), 'utf8').split('\n').findIndex(l => l.includes('if name == ""')) + 1;
+    });
+
+    after(async () => {
+        if (page) {
+            fs.mkdirSync(path.join(REPO, 'test-results'), { recursive: true });
+            await page.screenshot({ path: path.join(REPO, 'test-results', 'debug-e2e.png') }).catch(() => undefined);
+        }
+        await ui?.close();
+        await ide?.dispose();
+    });
+
+    it('should set a breakpoint by clicking the gutter', async () => {
+        const line = await main.locator('.view-line', { hasText: 'if name == ""' }).first().boundingBox();
+        const margin = await main.locator('.margin').boundingBox();
+        assert.ok(line && margin);
+        await page.mouse.click(margin.x + 5, line.y + line.height / 2);
+        await main.locator('.codicon-debug-breakpoint').first().waitFor({ timeout: 10_000 });
+    });
+
+    it('should start debugging and stop on that line', async () => {
+        await page.keyboard.press('F5');
+        await main.locator('.theia-debug-top-stack-frame-line').waitFor({ timeout: 60_000 });
+        await eventually('the top frame at the breakpoint', async () => {
+            const text = await topFrame().innerText();
+            return text.includes('main.Greeting') && text.includes(`${ifLine}:`) ? text : undefined;
+        });
+    });
+
+    it('should show a variable\'s value in the Variables view', async () => {
+        await variables().getByText('Locals').click();
+        let text = '';
+        await eventually('name in Locals', async () => /name\s*:?\s*""/.test(text = await variables().innerText()) || undefined)
+            .catch(err => { throw new Error(`${err.message}; the Variables view shows: ${JSON.stringify(text)}`); });
+    });
+
+    it('should step over, and show the new value', async () => {
+        await page.keyboard.press('F10');
+        await eventually('the next line', async () => (await topFrame().innerText()).includes(`${ifLine + 1}:`) || undefined);
+        await page.keyboard.press('F10');
+        await eventually('the return line', async () => (await topFrame().innerText()).includes(`${ifLine + 3}:`) || undefined);
+        await eventually('name is now "world"', async () => /name\s*:?\s*"world"/.test(await variables().innerText()) || undefined);
+    });
+
+    it('should continue to the end and show the program\'s output', async () => {
+        await page.keyboard.press('F5');
+        await page.locator('#debug-console', { hasText: 'Hello, world!' }).waitFor({ timeout: 30_000 });
+        await main.locator('.theia-debug-top-stack-frame-line').waitFor({ state: 'detached', timeout: 30_000 });
+    });
+});
