@@ -3,20 +3,18 @@
  * Prints one JSON object on stdout (progress goes to stderr) and writes it to bench/results/. See bench/README.md.
  * Run through bench/startup/run.sh, which builds the plain app and compiles this file first.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { chromium, BrowserContext } from 'playwright-core';
 import { freePort, IdeHandle, IdeOptions, startIde } from '@warren/ide-launcher';
+import { Cleanup, cleanUpOnSignals, gitCommit, logger, machine, mb, positiveInt, publish, REPO, sleep, withTimeout } from '../support/harness';
+import { ratio, summarize, Summary } from '../support/stats';
 import { LoadMetrics, measureLoad, QUIET_MS } from './page-load';
 import { treeRss, TreeRss } from './process-memory';
-import { ratio, round, summarize, Summary } from './stats';
 
 type AppName = 'warren' | 'plain';
 
-/** bench/lib/startup/ → the repository root. */
-const REPO = path.resolve(__dirname, '..', '..', '..');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
     '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -27,10 +25,9 @@ const CONNECTED_SETTLE_MS = 3_000;
 const IDE_START_TIMEOUT_MS = 60_000;
 const PAGE_TIMEOUT_MS = 90_000;
 const BROWSER_TIMEOUT_MS = 30_000;
-const CLEANUP_TIMEOUT_MS = 15_000;
 /** Noise margin for "not slower than plain": warren's p50 may be up to 10% above plain's. */
 const NOISE_MARGIN = 1.10;
-const MB = 1_000_000;
+const log = logger('startup');
 
 interface RunResult {
     backendStartMs: number;
@@ -53,60 +50,6 @@ interface AppSummary {
     warm: Record<keyof LoadMetrics, Summary | null>;
     rssMB: Record<'idleTree' | 'idleMain' | 'connectedTree' | 'connectedMain', Summary | null>;
     processes: Record<'idle' | 'connected', Summary | null>;
-}
-
-function log(message: string): void {
-    process.stderr.write(`[bench:startup] ${message}\n`);
-}
-
-function sleep(ms: number): Promise<void> {
-    return new Promise(resolve => setTimeout(resolve, ms));
-}
-
-/** Rejects with a message naming what timed out; the operation itself is stopped by the cleanup that follows. */
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function positiveInt(name: string, fallback: number, min: number): number {
-    const raw = process.env[name];
-    const value = raw === undefined || raw === '' ? fallback : Number(raw);
-    if (!Number.isInteger(value) || value < min) {
-        throw new Error(`${name}=${raw} is not a whole number >= ${min}`);
-    }
-    return value;
-}
-
-/**
- * What a run must undo, in reverse order, even when it fails or the bench is interrupted: browsers, IDE process
- * groups, temp folders. Each step is bounded so one stuck step cannot keep the rest from running.
- */
-class Cleanup {
-    static readonly active = new Set<Cleanup>();
-    private readonly steps: Array<{ what: string; run: () => Promise<void> | void }> = [];
-
-    constructor() {
-        Cleanup.active.add(this);
-    }
-
-    add(what: string, run: () => Promise<void> | void): void {
-        this.steps.push({ what, run });
-    }
-
-    async runAll(): Promise<void> {
-        Cleanup.active.delete(this);
-        for (const step of this.steps.splice(0).reverse()) {
-            try {
-                await withTimeout(Promise.resolve(step.run()), CLEANUP_TIMEOUT_MS, step.what);
-            } catch (err) {
-                log(`cleanup: ${(err as Error).message}`);
-            }
-        }
-    }
 }
 
 function ideOptions(app: AppName, dir: string, port: number): IdeOptions {
@@ -155,7 +98,7 @@ async function loadInNewPage(context: BrowserContext, url: string, whileOpen?: (
 
 /** One measured run of one app: start the backend, sample idle memory, then a cold and a warm page load. */
 async function runOnce(app: AppName): Promise<RunResult> {
-    const cleanup = new Cleanup();
+    const cleanup = new Cleanup(log);
     let ide: IdeHandle | undefined;
     try {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), `warren-bench-${app}-`));
@@ -196,10 +139,6 @@ function loadSummary(loads: LoadMetrics[]): Record<keyof LoadMetrics, Summary | 
         bytes: summarize(loads.map(l => l.bytes)),
         requests: summarize(loads.map(l => l.requests))
     };
-}
-
-function mb(bytes: number): number {
-    return round(bytes / MB, 1);
 }
 
 function appSummary(runs: RunResult[]): AppSummary {
@@ -248,44 +187,6 @@ function targets(c: Record<string, number | null>, w: AppSummary): Record<string
     };
 }
 
-function chromiumVersion(): string {
-    try {
-        // Debian's wrapper script prints shell noise on stderr; only the version line matters.
-        return execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    } catch (err) {
-        return `unknown (${(err as Error).message.split('\n')[0]})`;
-    }
-}
-
-function gitCommit(): string | null {
-    try {
-        const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
-        const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: REPO, encoding: 'utf8' }).trim() !== '';
-        return dirty ? `${head}+dirty` : head;
-    } catch {
-        return null;
-    }
-}
-
-function machine(): Record<string, unknown> {
-    const cpus = os.cpus();
-    return {
-        cpus: cpus.length,
-        cpuModel: cpus[0]?.model ?? 'unknown',
-        memoryMB: mb(os.totalmem()),
-        loadAverage1m: round(os.loadavg()[0], 2),
-        platform: `${os.platform()} ${os.release()}`,
-        node: process.version,
-        chromium: chromiumVersion()
-    };
-}
-
-/** Indented JSON, with arrays of numbers (the samples) kept on one line so the report stays readable. */
-function toJson(value: unknown): string {
-    return JSON.stringify(value, null, 2)
-        .replace(/\[\s+(-?[\d.]+(?:,\s+-?[\d.]+)*)\s+\]/g, (_, items: string) => `[${items.split(/,\s+/).join(', ')}]`);
-}
-
 /** Alternates which app goes first in each iteration, so a slow phase of the machine hits both alike. */
 function order(iteration: number): AppName[] {
     return iteration % 2 === 0 ? ['warren', 'plain'] : ['plain', 'warren'];
@@ -294,7 +195,7 @@ function order(iteration: number): AppName[] {
 async function main(): Promise<number> {
     const iterations = positiveInt('BENCH_ITERATIONS', 5, 1);
     const warmup = positiveInt('BENCH_WARMUP', 1, 0);
-    const info = machine();
+    const info = machine(CHROMIUM);
     log(`${iterations} iterations (+${warmup} warm-up) per app on ${info.cpus} CPUs, ${info.chromium}`);
 
     const runs: Record<AppName, RunResult[]> = { warren: [], plain: [] };
@@ -332,24 +233,11 @@ async function main(): Promise<number> {
         targets: targets(compared, apps.warren),
         failures
     };
-    const json = toJson(report);
-    const resultsDir = path.join(REPO, 'bench', 'results');
-    fs.mkdirSync(resultsDir, { recursive: true });
-    const file = path.join(resultsDir, `startup-${report.date.replace(/[:.]/g, '-')}.json`);
-    fs.writeFileSync(file, `${json}\n`);
-    log(`wrote ${path.relative(REPO, file)}`);
-    process.stdout.write(`${json}\n`);
+    publish('startup', report.date, report, log);
     return failures.length > 0 ? 1 : 0;
 }
 
-/** Ctrl+C or a CI timeout: stop the IDEs and browsers of the run in progress and remove its folders before exiting. */
-function onSignal(signal: NodeJS.Signals): void {
-    log(`${signal}: cleaning up`);
-    Promise.all([...Cleanup.active].map(c => c.runAll())).finally(() => process.exit(128 + os.constants.signals[signal]));
-}
-
-process.once('SIGINT', onSignal);
-process.once('SIGTERM', onSignal);
+cleanUpOnSignals(log);
 main().then(code => process.exit(code), (err: Error) => {
     log(`error: ${err.stack ?? err.message}`);
     process.exit(1);
