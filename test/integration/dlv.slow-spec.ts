@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
+import { freePort } from '@warren/ide-launcher';
 import { toolPath } from '@warren/go-toolchain';
 import { GoDebugConfiguration } from 'warren-go/lib/debug/launch-config';
 import { DapClient } from '../support/dap-client';
@@ -124,15 +125,69 @@ describe('dlv through the plugin\'s debug session', () => {
         await client.event('terminated', undefined, 15_000);
     });
 
+    it('should attach to a running process by its id', async () => {
+        const dir = copy('sleeper');
+        const bin = path.join(dir, 'sleeper');
+        execFileSync('go', ['build', '-gcflags=all=-N -l', '-o', bin, '.'], { cwd: dir });
+        const target = spawn(bin, [], { stdio: 'ignore' });
+        try {
+            const main = path.join(dir, 'main.go');
+            const configuration: GoDebugConfiguration = { type: 'go', request: 'attach', name: 'attach', mode: 'local', processId: target.pid! };
+            client = await DapClient.start({ configuration, dlvPath: DLV, env: process.env });
+            await client.ok('initialize', { adapterID: 'go', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+            const attached = client.request('attach', configuration);
+            await client.event('initialized');
+            await client.ok('setBreakpoints', { source: { path: main }, breakpoints: [{ line: lineOf(main, '// tick body') }] });
+            await client.ok('configurationDone');
+            assert.ok((await attached).success);
+            const stopped = await client.event('stopped', e => e.body.reason === 'breakpoint');
+            const top = (await client.ok('stackTrace', { threadId: stopped.body.threadId, levels: 1 })).body.stackFrames[0];
+            assert.equal(top.name, 'main.tick');
+            assert.match((await client.ok('evaluate', { expression: 'n', frameId: top.id })).body.result, /^\d+$/);
+            await client.ok('disconnect', { terminateDebuggee: false });
+        } finally {
+            target.kill('SIGKILL');
+        }
+    });
+
+    it('should attach to a headless dlv on host:port', async () => {
+        const dir = copy('loop');
+        const main = path.join(dir, 'main.go');
+        const port = await freePort();
+        const headless = spawn(DLV, ['debug', '--headless', `--listen=127.0.0.1:${port}`, '--accept-multiclient', '--api-version=2', '.'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+        try {
+            await new Promise<void>((resolve, reject) => {
+                let seen = '';
+                const onData = (c: Buffer): void => { seen += c; if (/listening at/.test(seen)) { resolve(); } };
+                headless.stdout!.on('data', onData);
+                headless.stderr!.on('data', onData);
+                headless.once('exit', code => reject(new Error(`headless dlv exited (${code}): ${seen}`)));
+            });
+            const configuration: GoDebugConfiguration = { type: 'go', request: 'attach', name: 'remote', mode: 'remote', host: '127.0.0.1', port };
+            client = await DapClient.start({ configuration, dlvPath: DLV, env: process.env });
+            await client.ok('initialize', { adapterID: 'go', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+            const attached = client.request('attach', configuration);
+            await client.event('initialized');
+            await client.ok('setBreakpoints', { source: { path: main }, breakpoints: [{ line: lineOf(main, '// loop body') }] });
+            await client.ok('configurationDone');
+            assert.ok((await attached).success);
+            // configurationDone lets the halted program run on to the breakpoint.
+            const stopped = await client.event('stopped', e => e.body.reason === 'breakpoint');
+            const top = (await client.ok('stackTrace', { threadId: stopped.body.threadId, levels: 1 })).body.stackFrames[0];
+            assert.equal(top.name, 'main.sum');
+            await client.ok('disconnect', { terminateDebuggee: true });
+        } finally {
+            headless.kill('SIGKILL');
+        }
+    });
+
     it('should say how to fix a missing dlv', async () => {
         await assert.rejects(DapClient.start({ configuration: { type: 'go', request: 'launch', name: 'x', program: tmp }, dlvPath: path.join(tmp, 'no-dlv'), env: process.env }),
             /dlv was not found at .*no-dlv\. Run "scripts\/start\.sh"/);
     });
 
     it('should say how to start a remote dlv when nothing listens there', async () => {
-        const port = await new Promise<number>(resolve => {
-            const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
-        });
+        const port = await freePort();
         await assert.rejects(DapClient.start({ configuration: { type: 'go', request: 'attach', name: 'remote', mode: 'remote', host: '127.0.0.1', port }, dlvPath: DLV, env: process.env }),
             new RegExp(`Could not connect to dlv at 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)\\. Start it there with "dlv dap --listen=127\\.0\\.0\\.1:${port}"`));
     });
