@@ -71,4 +71,35 @@ describe('Go debugging with dlv in chromium', () => {
         await page.locator('#debug-console', { hasText: 'Hello, world!' }).waitFor({ timeout: 30_000 });
         await main.locator('.theia-debug-top-stack-frame-line').waitFor({ state: 'detached', timeout: 30_000 });
     });
+
+    it('should run a test from the lens above it, as a task', async () => {
+        const test = await ui.openFile('main_test.go', 'func TestGreeting');
+        await test.locator('.codelens-decoration a', { hasText: 'run test' }).first().click();
+        const terminal = page.locator('.terminal-container .xterm:visible').last();
+        await terminal.waitFor({ timeout: 30_000 });
+        // The task's terminal draws on a canvas: read it the way a person copies it.
+        await eventually('the test passing in the task terminal', async () => {
+            await terminal.click();
+            await page.keyboard.press('Control+A');
+            await page.keyboard.press('Control+C');
+            const text: string = await page.evaluate(() => navigator.clipboard.readText());
+            return /--- PASS: TestGreeting/.test(text) && /^ok\s+example\.com\/hello/m.test(text) ? text : undefined;
+        }, 120_000);
+    });
+
+    it('should debug a test from the lens above it', async () => {
+        const test = await ui.openFile('main_test.go', 'func TestGreeting');
+        const line = await test.locator('.view-line', { hasText: 'got != want' }).first().boundingBox();
+        const margin = await test.locator('.margin').boundingBox();
+        assert.ok(line && margin);
+        await page.mouse.click(margin.x + 5, line.y + line.height / 2);
+        await test.locator('.codelens-decoration a', { hasText: 'debug test' }).first().click();
+        await eventually('the test stopped at its breakpoint', async () => {
+            const text = await topFrame().innerText();
+            return text.includes('TestGreeting') && text.includes('main_test.go') ? text : undefined;
+        }, 60_000);
+        await page.keyboard.press('Shift+F5');
+        await test.locator('.theia-debug-top-stack-frame-line').waitFor({ state: 'detached', timeout: 30_000 });
+    });
 });
+

@@ -18,6 +18,13 @@ export class IdePage {
 
     /** Double-clicks a file in the explorer and waits for its editor to show text. */
     async openFile(name: string, expectText: string): Promise<Locator> {
+        const files = this.page.locator('#files');
+        // On a first start the explorer opens a moment after the shell; later another view (Debug,
+        // Search) may hold the side bar: then bring the explorer back from the activity bar.
+        if (!await files.waitFor({ timeout: 5_000 }).then(() => true, () => false)) {
+            await this.page.locator('#shell-tab-explorer-view-container').click();
+            await files.waitFor({ timeout: 10_000 });
+        }
         await this.page.locator('#files .theia-TreeNode', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }).dblclick();
         const editor = this.page.locator('.theia-editor:visible .monaco-editor').first();
         await editor.locator('.view-line', { hasText: expectText }).first().waitFor({ timeout: 30_000 });
