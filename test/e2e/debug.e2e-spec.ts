@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { Locator, Page } from 'playwright-core';
 import { eventually } from '../support/eventually';
 import { IdePage } from '../support/ide-page';
-import { REPO, startTestIde, TestIde } from '../support/test-ide';
+import { startTestIde, TestIde } from '../support/test-ide';
 
 /** Debugging Go with dlv in chromium, as a person would: gutter, F5, Variables, F10, F5, output. */
 describe('Go debugging with dlv in chromium', () => {
@@ -26,11 +26,7 @@ describe('Go debugging with dlv in chromium', () => {
     });
 
     after(async () => {
-        if (page) {
-            fs.mkdirSync(path.join(REPO, 'test-results'), { recursive: true });
-            await page.screenshot({ path: path.join(REPO, 'test-results', 'debug-e2e.png') }).catch(() => undefined);
-        }
-        await ui?.close();
+        await ui?.close('debug-e2e');
         await ide?.dispose();
     });
 

@@ -6,7 +6,7 @@ import { Locator, Page } from 'playwright-core';
 import { eventually } from '../support/eventually';
 import { IdePage } from '../support/ide-page';
 import { descendants } from '../support/process-tree';
-import { REPO, startTestIde, TestIde } from '../support/test-ide';
+import { startTestIde, TestIde } from '../support/test-ide';
 
 /** Go language intelligence from the real gopls, used in the browser as a person would. */
 describe('Go editing with gopls in chromium', () => {
@@ -29,11 +29,7 @@ describe('Go editing with gopls in chromium', () => {
     });
 
     after(async () => {
-        if (page) {
-            fs.mkdirSync(path.join(REPO, 'test-results'), { recursive: true });
-            await page.screenshot({ path: path.join(REPO, 'test-results', 'gopls-e2e.png') }).catch(() => undefined);
-        }
-        await ui?.close();
+        await ui?.close('gopls-e2e');
         await ide?.dispose();
     });
 

@@ -3,35 +3,26 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
+import { Page } from 'playwright-core';
 import { eventually } from '../support/eventually';
+import { IdePage } from '../support/ide-page';
 import { REPO, startTestIde, TestIde } from '../support/test-ide';
 
 const GO_VERSION = execFileSync('go', ['env', 'GOVERSION']).toString().trim().replace(/^go/, '');
 
 describe('the Warren IDE in chromium, used as a person would', () => {
     let ide: TestIde;
-    let browser: Browser;
-    let context: BrowserContext;
+    let ui: IdePage;
     let page: Page;
 
     before(async () => {
         ide = await startTestIde();
-        browser = await launchChromium();
-        context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-        await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(ide.url).origin });
-        page = await context.newPage();
-        await page.goto(ide.url);
-        await page.locator('#theia-app-shell').waitFor({ state: 'visible', timeout: 60_000 });
+        ui = await IdePage.open(ide);
+        page = ui.page;
     });
 
     after(async () => {
-        if (page) {
-            fs.mkdirSync(path.join(REPO, 'test-results'), { recursive: true });
-            await page.screenshot({ path: path.join(REPO, 'test-results', 'ide-e2e.png') }).catch(() => undefined);
-        }
-        await browser?.close();
+        await ui?.close('ide-e2e');
         await ide?.dispose();
     });
 

@@ -1,6 +1,8 @@
 import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from './chromium';
-import { TestIde } from './test-ide';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO, TestIde } from './test-ide';
 
 /** A browser tab on a test IDE, with the few moves every e2e test makes. */
 export class IdePage {
@@ -56,7 +58,12 @@ export class IdePage {
         await this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
     }
 
-    async close(): Promise<void> {
+    /** Closes the browser, after a screenshot in test-results/<name>.png when a name is given (what the page showed last). */
+    async close(screenshot?: string): Promise<void> {
+        if (screenshot) {
+            fs.mkdirSync(path.join(REPO, 'test-results'), { recursive: true });
+            await this.page.screenshot({ path: path.join(REPO, 'test-results', `${screenshot}.png`) }).catch(() => undefined);
+        }
         await this.browser.close();
     }
 }

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ToolchainError } from './errors';
 import { run } from './exec';
+import { isExecutableFile } from './executable';
 import { compareGoVersions, formatGoVersion, GoVersion, parseGoVersion } from './go-version';
 import { toolchainPins } from './pins';
 
@@ -27,13 +28,8 @@ export function locateGo(env: NodeJS.ProcessEnv = process.env): string | undefin
             continue;
         }
         const candidate = path.join(dir, 'go');
-        try {
-            fs.accessSync(candidate, fs.constants.X_OK);
-            if (fs.statSync(candidate).isFile()) {
-                return candidate;
-            }
-        } catch {
-            // not here; keep looking
+        if (isExecutableFile(candidate)) {
+            return candidate;
         }
     }
     return undefined;

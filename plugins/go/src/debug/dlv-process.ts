@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
+import { isExecutableFile } from '@warren/go-toolchain';
 
 export interface DlvDapOptions {
     /** The dlv binary. */
@@ -29,7 +30,7 @@ const LISTENING = /DAP server listening at:\s*(\S+):(\d+)/;
  * for one, and resolves with the address dlv prints. dlv may print it on stdout or stderr.
  */
 export function startDlvDap(options: DlvDapOptions): Promise<DlvDap> {
-    if (!isExecutable(options.dlvPath)) {
+    if (!isExecutableFile(options.dlvPath)) {
         return Promise.reject(new Error(`dlv was not found at ${options.dlvPath}. Run "scripts/start.sh" (it installs the pinned dlv), or set go.debug.dlvPath.`));
     }
     if (!fs.existsSync(options.cwd)) {
@@ -76,13 +77,4 @@ async function stopProcess(child: ChildProcess, exited: Promise<void>, timeoutMs
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     await exited;
     clearTimeout(timer);
-}
-
-function isExecutable(file: string): boolean {
-    try {
-        fs.accessSync(file, fs.constants.X_OK);
-        return fs.statSync(file).isFile();
-    } catch {
-        return false;
-    }
 }

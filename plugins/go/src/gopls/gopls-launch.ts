@@ -1,5 +1,4 @@
-import * as fs from 'fs';
-import { toolPath } from '@warren/go-toolchain';
+import { isExecutableFile, toolPath } from '@warren/go-toolchain';
 import { toolsEnv } from './go-env';
 import { MemoryLimit } from './memory-limit';
 
@@ -29,7 +28,7 @@ export function goplsLaunch(settings: GoplsSettings, memory: MemoryLimit, baseEn
     const pinned = toolPath('gopls', baseEnv);
     const command = configured || pinned.path;
     const origin = configured ? 'go.languageServer.path' : pinned.source === 'override' ? 'WARREN_GOPLS' : undefined;
-    if (!isExecutable(command)) {
+    if (!isExecutableFile(command)) {
         throw new Error(origin
             ? `${origin} names ${command}, which is not an executable file. Point it at a gopls binary, or clear it to use the pinned gopls.`
             : `gopls was not found at ${command}. Run "scripts/start.sh" (it installs the pinned gopls), or set go.languageServer.path.`);
@@ -51,13 +50,4 @@ export function goplsLaunch(settings: GoplsSettings, memory: MemoryLimit, baseEn
         notes.push(`no GOMEMLIMIT: ${memory.reason}`);
     }
     return { command, args: flags as string[], env, notes };
-}
-
-function isExecutable(file: string): boolean {
-    try {
-        fs.accessSync(file, fs.constants.X_OK);
-        return fs.statSync(file).isFile();
-    } catch {
-        return false;
-    }
 }
