@@ -1,1 +1,3 @@
 export * from './lifecycle/phase';
+export * from './model';
+export * from './store/sqlite-store';
