@@ -74,6 +74,19 @@ describe('startIde', () => {
         assert.throws(() => process.kill(-pid, 0), /ESRCH/, 'no process of its group is left');
         ide = undefined;
     });
+    it('should write to a log file and outlive its starter when asked to', async () => {
+        const logFile = path.join(tmp, 'logs', 'ide.log');
+        const logged = await startIde({ workspace, configDir: path.join(tmp, 'cfg2'), port: await freePort(), env, logFile });
+        try {
+            assert.match(fs.readFileSync(logFile, 'utf8'), /listening on http:\/\/127\.0\.0\.1:\d+/);
+            assert.equal(logged.process.stdout, null, 'no pipe ties it to this process');
+            assert.equal((await fetch(logged.url)).status, 200);
+        } finally {
+            await logged.stop();
+        }
+        assert.throws(() => process.kill(-logged.process.pid!, 0), /ESRCH/);
+    });
+
 });
 
 interface RawResponse {

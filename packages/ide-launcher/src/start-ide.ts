@@ -23,6 +23,8 @@ export interface IdeOptions {
     stdio?: 'inherit' | 'pipe';
     /** How long to wait for the backend to listen. */
     startTimeoutMs?: number;
+    /** Append the backend's output to this file instead of piping it (the IDE then outlives this process). */
+    logFile?: string;
 }
 
 export interface IdeHandle {
@@ -93,47 +95,49 @@ export async function startIde(options: IdeOptions): Promise<IdeHandle> {
         args.push(`--plugins=local-dir:${path.resolve(pluginsDir)}`);
     }
     const started = Date.now();
-    const child = spawn(process.execPath, args, { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let output = '';
+    // With a log file the IDE writes there itself and outlives this process (a manager that restarts
+    // adopts it); otherwise its output comes through pipes.
+    const logFd = options.logFile ? openLog(options.logFile) : undefined;
+    const child = spawn(process.execPath, args, { cwd: workspace, env, stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe'], detached: true });
+    if (logFd !== undefined) {
+        fs.closeSync(logFd);
+        child.unref();
+    }
+    let piped = '';
     const collect = (chunk: Buffer, sink: NodeJS.WriteStream): void => {
-        if (output.length < MAX_OUTPUT_CHARS) {
-            output += chunk.toString();
+        if (piped.length < MAX_OUTPUT_CHARS) {
+            piped += chunk.toString();
         }
         if (options.stdio === 'inherit') {
             sink.write(chunk);
         }
     };
-    child.stdout!.on('data', (c: Buffer) => collect(c, process.stdout));
-    child.stderr!.on('data', (c: Buffer) => collect(c, process.stderr));
+    child.stdout?.on('data', (c: Buffer) => collect(c, process.stdout));
+    child.stderr?.on('data', (c: Buffer) => collect(c, process.stderr));
+    const output = (): string => (options.logFile ? readHead(options.logFile) : piped);
     const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
 
     const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => {
-            done();
-            reject(new Error(`The IDE did not listen within ${(options.startTimeoutMs ?? 60_000) / 1000} s. Its log:\n${tail(output)}`));
-        }, options.startTimeoutMs ?? 60_000);
-        const onData = (): void => {
-            const m = LISTENING.exec(output);
-            if (m) {
-                done();
-                resolve(`http://${host}:${options.port}/`);
-            }
-        };
+        const timeoutMs = options.startTimeoutMs ?? 60_000;
+        const deadline = Date.now() + timeoutMs;
         const onExit = (code: number | null, signal: string | null): void => {
-            done();
-            reject(new Error(`The IDE exited during start-up (${signal ?? `exit code ${code}`}). Its log:\n${tail(output)}`));
+            clearInterval(poll);
+            reject(new Error(`The IDE exited during start-up (${signal ?? `exit code ${code}`}). Its log:\n${tail(output())}`));
         };
-        const done = (): void => {
-            clearTimeout(timer);
-            child.stdout!.off('data', onData);
-            child.stderr!.off('data', onData);
-            child.off('exit', onExit);
-        };
-        child.stdout!.on('data', onData);
-        child.stderr!.on('data', onData);
+        const poll = setInterval(() => {
+            if (LISTENING.test(output())) {
+                clearInterval(poll);
+                child.off('exit', onExit);
+                resolve(`http://${host}:${options.port}/`);
+            } else if (Date.now() > deadline) {
+                clearInterval(poll);
+                child.off('exit', onExit);
+                reject(new Error(`The IDE did not listen within ${timeoutMs / 1000} s. Its log:\n${tail(output())}`));
+            }
+        }, 50);
         child.once('exit', onExit);
     }).catch(async err => {
-        await stopTree(child, exited, 5_000);
+        await stopProcessGroup(child.pid!, 5_000);
         throw err;
     });
 
@@ -141,39 +145,62 @@ export async function startIde(options: IdeOptions): Promise<IdeHandle> {
         url,
         process: child,
         startupMs: Date.now() - started,
-        output: () => output,
-        stop: (timeoutMs = 5_000) => stopTree(child, exited, timeoutMs)
+        output,
+        stop: async (timeoutMs = 5_000) => {
+            await stopProcessGroup(child.pid!, timeoutMs);
+            await exited;
+        }
     };
+}
+
+function openLog(file: string): number {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    return fs.openSync(file, 'a');
+}
+
+function readHead(file: string): string {
+    try {
+        const fd = fs.openSync(file, 'r');
+        try {
+            const buffer = Buffer.alloc(MAX_OUTPUT_CHARS);
+            return buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, 0)).toString();
+        } finally {
+            fs.closeSync(fd);
+        }
+    } catch {
+        return '';
+    }
 }
 
 function tail(text: string, lines = 30): string {
     return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-/** The backend is a process-group leader (detached), so its file watcher and plugin hosts stop with it. */
-async function stopTree(child: ChildProcess, exited: Promise<void>, timeoutMs: number): Promise<void> {
-    if (child.exitCode !== null || child.signalCode !== null) {
-        return;
-    }
+/**
+ * Stops an IDE by its process group (the backend is a group leader, detached), so that its file
+ * watcher and plugin hosts stop with it, whether this process started it or adopted it: SIGTERM,
+ * then SIGKILL after the timeout, until the group is empty.
+ */
+export async function stopProcessGroup(pgid: number, timeoutMs = 5_000): Promise<void> {
     const kill = (signal: NodeJS.Signals): void => {
         try {
-            process.kill(-child.pid!, signal);
+            process.kill(-pgid, signal);
         } catch {
             // already gone
         }
     };
     kill('SIGTERM');
-    const timer = setTimeout(() => kill('SIGKILL'), timeoutMs);
-    await exited;
-    clearTimeout(timer);
-    // Children that outlived their leader: kill them and wait until the group is empty.
-    for (let i = 0; i < 50 && groupAlive(child.pid!); i++) {
+    const deadline = Date.now() + timeoutMs;
+    while (groupAlive(pgid) && Date.now() < deadline) {
+        await new Promise(resolve => setTimeout(resolve, 50));
+    }
+    for (let i = 0; i < 50 && groupAlive(pgid); i++) {
         kill('SIGKILL');
         await new Promise(resolve => setTimeout(resolve, 100));
     }
 }
 
-function groupAlive(pgid: number): boolean {
+export function groupAlive(pgid: number): boolean {
     try {
         process.kill(-pgid, 0);
         return true;
