@@ -5,14 +5,15 @@
  * bench/README.md. Run through bench/dap/run.sh, which compiles this file first.
  */
 import { execFileSync } from 'child_process';
-import { Cleanup, cleanUpOnSignals, gitCommit, logger, machine, positiveInt, publish } from '../support/harness';
+import { measureBothModes, runMain } from '../support/bench-main';
+import { gitCommit, logger, machine, positiveInt, publish } from '../support/harness';
 import { round, summarize, Summary } from '../support/stats';
 import { chromiumPath } from '../support/test-support';
-import { DirectResult, measureDirect } from './direct';
-import { IdeResult, measureIde } from './ide';
+import { measureDirect } from './direct';
+import { measureIde } from './ide';
 import { MAIN_FILE } from './program';
-import { makeSandbox, Sandbox } from './sandbox';
-import { Failure, Metric, Mode, Sampled, SamplingOptions } from './sampling';
+import { makeSandbox } from './sandbox';
+import { Failure, Metric, SamplingOptions } from './sampling';
 
 /** The issue's targets: the IDE adds at most this much to start-to-breakpoint (p50), and shows a step this fast (p95). */
 const TARGET_ADDED_START_P50_MS = 300;
@@ -56,19 +57,6 @@ function targets(added: Record<Metric, Pair>, ide: MetricSummaries): Record<stri
     };
 }
 
-/** Runs one mode; a mode that fails as a whole (the IDE never loads) is a failure, and the other mode still runs. */
-async function runMode<T extends Sampled>(name: Mode, run: () => Promise<T>, failures: Failure[]): Promise<T | undefined> {
-    try {
-        const result = await run();
-        failures.push(...result.failures);
-        return result;
-    } catch (err) {
-        log(`${name} FAILED: ${(err as Error).message}`);
-        failures.push({ mode: name, kind: null, session: 0, error: (err as Error).message });
-        return undefined;
-    }
-}
-
 function goVersion(env: NodeJS.ProcessEnv): string {
     try {
         return execFileSync('go', ['env', 'GOVERSION'], { encoding: 'utf8', env, timeout: 10_000 }).trim();
@@ -87,21 +75,16 @@ async function main(): Promise<number> {
         sessions, steps, warmup, pauseMs: PAUSE_MS, sampleTimeoutMs: SAMPLE_TIMEOUT_MS, warmupTimeoutMs: WARMUP_TIMEOUT_MS
     };
 
-    const cleanup = new Cleanup(log);
-    const failures: Failure[] = [];
-    let direct: DirectResult | undefined;
-    let ide: IdeResult | undefined;
-    let sandbox: Sandbox;
-    let go = 'unknown';
-    try {
-        sandbox = makeSandbox(cleanup);
-        // Before the sandbox is removed: the go command writes to its HOME.
-        go = goVersion(sandbox.env);
-        direct = await runMode('direct', () => measureDirect(sandbox, options, log), failures);
-        ide = await runMode('ide', () => measureIde(sandbox, options, log), failures);
-    } finally {
-        await cleanup.runAll();
-    }
+    const { prepared, direct, ide, failures } = await measureBothModes(log,
+        cleanup => {
+            const sandbox = makeSandbox(cleanup);
+            // Before the sandbox is removed: the go command writes to its HOME.
+            return { sandbox, go: goVersion(sandbox.env) };
+        },
+        ({ sandbox }) => measureDirect(sandbox, options, log),
+        ({ sandbox }) => measureIde(sandbox, options, log),
+        (mode, error): Failure => ({ mode, kind: null, session: 0, error }));
+    const { sandbox, go } = prepared;
 
     const directSummary = summaries(direct?.samples);
     const ideSummary = summaries(ide?.samples);
@@ -150,8 +133,4 @@ async function main(): Promise<number> {
     return failures.length > 0 ? 1 : 0;
 }
 
-cleanUpOnSignals(log);
-main().then(code => process.exit(code), (err: Error) => {
-    log(`error: ${err.stack ?? err.message}`);
-    process.exit(1);
-});
+runMain(log, main);

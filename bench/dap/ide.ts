@@ -3,21 +3,16 @@
  * Chromium as a person would: a click in the gutter sets the breakpoint, F5 starts debugging, F10 steps over, Shift+F5
  * stops. What is timed is described in page-probe.ts.
  */
-import * as path from 'path';
 import type { Locator, Page } from 'playwright-core';
-import { freePort, IdeHandle, startIde } from '@warren/ide-launcher';
-import { Cleanup, Log, sleep, withTimeout } from '../support/harness';
-import { launchChromium } from '../support/test-support';
+import type { IdeHandle } from '@warren/ide-launcher';
+import { Log, sleep, withTimeout } from '../support/harness';
+import { IdeSetup, PAGE_TIMEOUT_MS, waitGoplsReady, withIdePage } from '../support/ide-session';
 import { shownLine, timeInPage, waitEnded } from './page-probe';
 import { debugProcessesUnder } from './processes';
 import { MAIN_FILE, ProgramInfo } from './program';
 import { Driver, sampleSessions, Sampled, SamplingOptions, Timed } from './sampling';
 import { Sandbox } from './sandbox';
 
-const IDE_START_TIMEOUT_MS = 60_000;
-const BROWSER_TIMEOUT_MS = 30_000;
-const PAGE_TIMEOUT_MS = 90_000;
-const GOPLS_READY_TIMEOUT_MS = 90_000;
 const UI_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 15_000;
 const POLL_MS = 50;
@@ -60,29 +55,6 @@ class IdeDriver implements Driver {
     }
 }
 
-async function startBenchIde(sandbox: Sandbox, cleanup: Cleanup): Promise<IdeHandle> {
-    const ide = await startIde({
-        workspace: sandbox.program.dir,
-        configDir: path.join(sandbox.dir, 'ide-config'),
-        port: await freePort(),
-        env: sandbox.env,
-        stdio: 'pipe',
-        startTimeoutMs: IDE_START_TIMEOUT_MS
-    });
-    cleanup.add('Stopping the IDE', () => ide.stop());
-    return ide;
-}
-
-async function openPage(url: string, cleanup: Cleanup): Promise<Page> {
-    const browser = await withTimeout(launchChromium(), BROWSER_TIMEOUT_MS, 'Launching Chromium');
-    cleanup.add('Closing Chromium', () => browser.close());
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(url, { timeout: PAGE_TIMEOUT_MS });
-    await page.locator('#theia-app-shell').waitFor({ state: 'visible', timeout: PAGE_TIMEOUT_MS });
-    return page;
-}
-
 /** Opens main.go from the explorer (a double click) and returns its editor once it shows the text. */
 async function openMain(page: Page): Promise<Locator> {
     await page.locator('#files .theia-TreeNode', { hasText: new RegExp(`^${MAIN_FILE.replace(/\./g, '\\.')}$`) }).dblclick({ timeout: PAGE_TIMEOUT_MS });
@@ -103,21 +75,12 @@ async function setBreakpoint(page: Page, editor: Locator, program: ProgramInfo):
 }
 
 export async function measureIde(sandbox: Sandbox, options: SamplingOptions, log: Log): Promise<IdeResult> {
-    const cleanup = new Cleanup(log);
-    let ide: IdeHandle | undefined;
-    try {
-        ide = await startBenchIde(sandbox, cleanup);
-        log(`ide: backend listens after ${ide.startupMs} ms`);
-        const page = await openPage(ide.url, cleanup);
+    const setup = (): IdeSetup => ({ workspace: sandbox.program.dir, dir: sandbox.dir, env: sandbox.env });
+    return withIdePage(setup, log, async (page, ide) => {
         const editor = await openMain(page);
         // gopls starts with main.go's editor; its loading the package is not to overlap the first sessions.
-        await page.locator('#theia-statusBar .element', { hasText: /gopls v[\d.]+$/ }).waitFor({ timeout: GOPLS_READY_TIMEOUT_MS });
+        await waitGoplsReady(page);
         await setBreakpoint(page, editor, sandbox.program);
         return await sampleSessions('ide', new IdeDriver(page, ide, sandbox.program), sandbox.program, options, log);
-    } catch (err) {
-        const backendLog = ide ? `\n  backend log (tail):\n    ${ide.output().trimEnd().split('\n').slice(-10).join('\n    ')}` : '';
-        throw new Error(`${(err as Error).message}${backendLog}`);
-    } finally {
-        await cleanup.runAll();
-    }
+    });
 }

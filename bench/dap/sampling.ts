@@ -1,9 +1,11 @@
 /** The session loop both ways of measuring share: warm-up sessions, measured sessions, steps, failures, pauses alike. */
+import type { Mode } from '../support/bench-main';
 import { Log, sleep } from '../support/harness';
 import { round } from '../support/stats';
 import { lineAfterStep, ProgramInfo } from './program';
 
-export type Mode = 'direct' | 'ide';
+/** Re-exported: the bench's own modules name the mode with the rest of the sampling types. */
+export type { Mode };
 export type Metric = 'startToBreakpoint' | 'step';
 
 export interface Timed {

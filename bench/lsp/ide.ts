@@ -6,19 +6,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import type { Locator, Page } from 'playwright-core';
-import { freePort, IdeHandle, startIde } from '@warren/ide-launcher';
-import { Cleanup, Log, withTimeout } from '../support/harness';
-import { launchChromium } from '../support/test-support';
+import { Cleanup, Log } from '../support/harness';
+import { IdeSetup, PAGE_TIMEOUT_MS, waitGoplsReady, withIdePage } from '../support/ide-session';
 import { MAIN_FILE, ModuleInfo, ModuleTargets, Target } from './generate-module';
 import { Kind } from './requests';
 import { Expectation, timeInPage, waitHidden } from './page-probe';
 import { Driver, sampleRounds, Sampled, SamplingOptions } from './sampling';
 import { makeSandbox } from './sandbox';
 
-const IDE_START_TIMEOUT_MS = 60_000;
-const BROWSER_TIMEOUT_MS = 30_000;
-const PAGE_TIMEOUT_MS = 90_000;
-const GOPLS_READY_TIMEOUT_MS = 90_000;
 const UI_TIMEOUT_MS = 10_000;
 const QUICK_INPUT_TRY_MS = 2_000;
 /** While gopls loads the module, a hover is retried with this timeout. */
@@ -171,40 +166,12 @@ class IdeDriver implements Driver {
     }
 }
 
-async function startBenchIde(medium: ModuleInfo, cleanup: Cleanup): Promise<IdeHandle> {
-    const sandbox = makeSandbox(medium.dir, 'ide', cleanup);
-    const ide = await startIde({
-        workspace: sandbox.workspace,
-        configDir: path.join(sandbox.dir, 'ide-config'),
-        port: await freePort(),
-        env: sandbox.env,
-        stdio: 'pipe',
-        startTimeoutMs: IDE_START_TIMEOUT_MS
-    });
-    cleanup.add('Stopping the IDE', () => ide.stop());
-    return ide;
-}
-
-async function openPage(url: string, cleanup: Cleanup): Promise<Page> {
-    const browser = await withTimeout(launchChromium(), BROWSER_TIMEOUT_MS, 'Launching Chromium');
-    cleanup.add('Closing Chromium', () => browser.close());
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(url, { timeout: PAGE_TIMEOUT_MS });
-    await page.locator('#theia-app-shell').waitFor({ state: 'visible', timeout: PAGE_TIMEOUT_MS });
-    return page;
-}
-
 export async function measureIde(medium: ModuleInfo, options: SamplingOptions & { loadTimeoutMs: number }, log: Log): Promise<IdeResult> {
-    const cleanup = new Cleanup(log);
-    let ide: IdeHandle | undefined;
-    try {
-        ide = await startBenchIde(medium, cleanup);
-        log(`ide: backend listens after ${ide.startupMs} ms`);
-        const page = await openPage(ide.url, cleanup);
+    const setup = (cleanup: Cleanup): IdeSetup => makeSandbox(medium.dir, 'ide', cleanup);
+    return withIdePage(setup, log, async page => {
         await openMain(page);
         const opened = performance.now();
-        await page.locator('#theia-statusBar .element', { hasText: /gopls v[\d.]+$/ }).waitFor({ timeout: GOPLS_READY_TIMEOUT_MS });
+        await waitGoplsReady(page);
         const lines = fs.readFileSync(path.join(medium.dir, MAIN_FILE), 'utf8').split('\n');
         const driver = new IdeDriver(page, medium.targets, lines, await tabSize(page));
         await driver.waitUntilLoaded(options.loadTimeoutMs, log);
@@ -212,10 +179,5 @@ export async function measureIde(medium: ModuleInfo, options: SamplingOptions & 
         log(`ide: gopls ready and the module loaded ${Math.round(loadMs)} ms after main.go opened`);
         const sampled = await sampleRounds('ide', driver, options, log);
         return { ...sampled, loadMs: Math.round(loadMs) };
-    } catch (err) {
-        const backendLog = ide ? `\n  backend log (tail):\n    ${ide.output().trimEnd().split('\n').slice(-10).join('\n    ')}` : '';
-        throw new Error(`${(err as Error).message}${backendLog}`);
-    } finally {
-        await cleanup.runAll();
-    }
+    });
 }

@@ -7,14 +7,15 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Cleanup, cleanUpOnSignals, gitCommit, Log, logger, machine, positiveInt, publish } from '../support/harness';
+import { measureBothModes, runMain } from '../support/bench-main';
+import { Cleanup, gitCommit, Log, logger, machine, positiveInt, publish } from '../support/harness';
 import { round, summarize, Summary } from '../support/stats';
 import { chromiumPath } from '../support/test-support';
-import { DirectResult, measureDirect } from './direct';
+import { measureDirect } from './direct';
 import { generateModule, MAIN_FILE, ModuleInfo } from './generate-module';
-import { IdeResult, measureIde } from './ide';
+import { measureIde } from './ide';
 import { Kind, KINDS } from './requests';
-import { Failure, Mode, Sampled, SamplingOptions } from './sampling';
+import { Failure, Sampled, SamplingOptions } from './sampling';
 
 /** The issue's target: the IDE adds at most this much to what gopls takes directly. */
 const TARGET_ADDED_P50_MS = 30;
@@ -59,19 +60,6 @@ function targets(diff: ReturnType<typeof added>): Record<string, boolean | strin
     };
 }
 
-/** Runs one mode; a mode that fails as a whole (the IDE never loads) is a failure, and the other mode still runs. */
-async function runMode<T extends Sampled>(name: Mode, run: () => Promise<T>, failures: Failure[]): Promise<T | undefined> {
-    try {
-        const result = await run();
-        failures.push(...result.failures);
-        return result;
-    } catch (err) {
-        log(`${name} FAILED: ${(err as Error).message}`);
-        failures.push({ mode: name, kind: null, round: 0, error: (err as Error).message });
-        return undefined;
-    }
-}
-
 function generate(cleanup: Cleanup, logTo: Log): ModuleInfo {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-bench-lsp-module-'));
     cleanup.add(`Removing ${dir}`, () => fs.rmSync(dir, { recursive: true, force: true }));
@@ -89,18 +77,11 @@ async function main(): Promise<number> {
         samples, warmup, pauseMs: PAUSE_MS, sampleTimeoutMs: SAMPLE_TIMEOUT_MS, loadTimeoutMs: LOAD_TIMEOUT_MS
     };
 
-    const cleanup = new Cleanup(log);
-    const failures: Failure[] = [];
-    let direct: DirectResult | undefined;
-    let ide: IdeResult | undefined;
-    let medium: ModuleInfo;
-    try {
-        medium = generate(cleanup, log);
-        direct = await runMode('direct', () => measureDirect(medium, options, log), failures);
-        ide = await runMode('ide', () => measureIde(medium, options, log), failures);
-    } finally {
-        await cleanup.runAll();
-    }
+    const { prepared: medium, direct, ide, failures } = await measureBothModes(log,
+        cleanup => generate(cleanup, log),
+        generated => measureDirect(generated, options, log),
+        generated => measureIde(generated, options, log),
+        (mode, error): Failure => ({ mode, kind: null, round: 0, error }));
 
     const directSummary = summaries(direct);
     const ideSummary = summaries(ide);
@@ -133,8 +114,4 @@ async function main(): Promise<number> {
     return failures.length > 0 ? 1 : 0;
 }
 
-cleanUpOnSignals(log);
-main().then(code => process.exit(code), (err: Error) => {
-    log(`error: ${err.stack ?? err.message}`);
-    process.exit(1);
-});
+runMain(log, main);

@@ -1,9 +1,11 @@
 /** The sampling loop both ways of measuring share: warm-up rounds, measured rounds, failures recorded, pauses alike. */
+import type { Mode } from '../support/bench-main';
 import { Log, sleep } from '../support/harness';
 import { round } from '../support/stats';
 import { Kind, KINDS } from './requests';
 
-export type Mode = 'direct' | 'ide';
+/** Re-exported: the bench's own modules name the mode with the rest of the sampling types. */
+export type { Mode };
 
 /** One way of sending the requests: straight to gopls, or through the IDE in Chromium. */
 export interface Driver {

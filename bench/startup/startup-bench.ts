@@ -8,7 +8,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { chromium, BrowserContext } from 'playwright-core';
 import { freePort, IdeHandle, IdeOptions, startIde } from '@warren/ide-launcher';
-import { Cleanup, cleanUpOnSignals, gitCommit, logger, machine, mb, positiveInt, publish, REPO, sleep, withTimeout } from '../support/harness';
+import { Cleanup, gitCommit, logger, machine, mb, positiveInt, publish, REPO, sleep, withTimeout } from '../support/harness';
+import { runMain } from '../support/bench-main';
+import { backendLogTail, BROWSER_TIMEOUT_MS, IDE_START_TIMEOUT_MS, PAGE_TIMEOUT_MS } from '../support/ide-session';
 import { ratio, summarize, Summary } from '../support/stats';
 import { LoadMetrics, measureLoad, QUIET_MS } from './page-load';
 import { treeRss, TreeRss } from './process-memory';
@@ -22,9 +24,6 @@ const CHROMIUM_ARGS = [
 ];
 const IDLE_SETTLE_MS = 2_000;
 const CONNECTED_SETTLE_MS = 3_000;
-const IDE_START_TIMEOUT_MS = 60_000;
-const PAGE_TIMEOUT_MS = 90_000;
-const BROWSER_TIMEOUT_MS = 30_000;
 /** Noise margin for "not slower than plain": warren's p50 may be up to 10% above plain's. */
 const NOISE_MARGIN = 1.10;
 const log = logger('startup');
@@ -124,8 +123,7 @@ async function runOnce(app: AppName): Promise<RunResult> {
         const warm = await loadInNewPage(context, ide.url);
         return { backendStartMs: ide.startupMs, cold, warm, idle, connected: connected! };
     } catch (err) {
-        const backendLog = ide ? `\n  backend log (tail):\n    ${ide.output().trimEnd().split('\n').slice(-10).join('\n    ')}` : '';
-        throw new Error(`${(err as Error).message}${backendLog}`);
+        throw new Error(`${(err as Error).message}${backendLogTail(ide)}`);
     } finally {
         await cleanup.runAll();
     }
@@ -237,8 +235,4 @@ async function main(): Promise<number> {
     return failures.length > 0 ? 1 : 0;
 }
 
-cleanUpOnSignals(log);
-main().then(code => process.exit(code), (err: Error) => {
-    log(`error: ${err.stack ?? err.message}`);
-    process.exit(1);
-});
+runMain(log, main);
