@@ -6,7 +6,7 @@ export default tseslint.config(
     {
         ignores: [
             '**/node_modules/**', '**/lib/**', '**/src-gen/**', '**/gen-esbuild.*.mjs', '**/esbuild.mjs',
-            'plugins/*/syntaxes/**', 'bench/results/**'
+            'plugins/*/syntaxes/**', 'bench/results/**', '**/src/generated/**'
         ]
     },
     js.configs.recommended,

@@ -79,7 +79,7 @@ ensure_npm_packages() {
 
 # A fingerprint of every source file the build reads, committed or not.
 source_fingerprint() {
-  local dirs=(packages plugins browser-app test bench scripts tsconfig.json tsconfig.base.json package-lock.json)
+  local dirs=(packages plugins browser-app test bench scripts proto tsconfig.json tsconfig.base.json package-lock.json)
   cd "$ROOT"
   if git rev-parse --git-dir >/dev/null 2>&1; then
     { git ls-files -s -- "${dirs[@]}"; git diff -- "${dirs[@]}"; git ls-files -o --exclude-standard -z -- "${dirs[@]}" | xargs -0r sha1sum; } | hash_of

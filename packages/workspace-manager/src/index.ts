@@ -5,3 +5,5 @@ export * from './providers/local-provider';
 export * from './providers/provider';
 export * from './reconciler';
 export * from './store/sqlite-store';
+export * from './manager';
+export * from './metrics';

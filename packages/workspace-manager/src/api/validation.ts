@@ -1,0 +1,43 @@
+import { DNS_LABEL } from '../model';
+import { ApiError } from './api-error';
+
+/** The Go settings a tenant may give a workspace; the rest of its environment is Warren's. */
+export const WORKSPACE_GO_ENV = ['GOPROXY', 'GOPRIVATE', 'GONOSUMDB', 'GOFLAGS'];
+
+/** Checks an id before anything touches the store or the disk; the message says what a valid one is. */
+export function checkLabel(what: string, value: unknown): string {
+    if (typeof value !== 'string' || value === '') {
+        throw ApiError.invalid(`${what} is required: a DNS-1123 label such as "my-api" (lower-case letters, digits and '-', starting with a letter, at most 63).`);
+    }
+    if (!DNS_LABEL.test(value)) {
+        throw ApiError.invalid(`${what} "${printable(value)}" is not a DNS-1123 label: use lower-case letters, digits and '-', start with a letter, end with a letter or digit, at most 63 characters.`);
+    }
+    return value;
+}
+
+export function checkName(value: unknown, fallback: string): string {
+    const name = typeof value === 'string' && value !== '' ? value : fallback;
+    if (name.length > 100 || /[\u0000-\u001f]/.test(name)) {
+        throw ApiError.invalid('name must be at most 100 characters, without control characters.');
+    }
+    return name;
+}
+
+export function checkGoEnv(value: Record<string, string> | undefined): Record<string, string> {
+    const env = value ?? {};
+    for (const [key, v] of Object.entries(env)) {
+        if (!WORKSPACE_GO_ENV.includes(key)) {
+            throw ApiError.invalid(`go_env "${printable(key)}" cannot be set: use ${WORKSPACE_GO_ENV.join(', ')}.`);
+        }
+        if (v.length > 1024 || /[\r\n\0]/.test(v)) {
+            throw ApiError.invalid(`go_env ${key} must be one line of at most 1024 characters.`);
+        }
+    }
+    return env;
+}
+
+/** Shows what was sent without letting it break the message (control characters, huge strings). */
+function printable(value: string): string {
+    const shown = value.slice(0, 80).replace(/[\u0000-\u001f\u007f]/g, '?');
+    return value.length > 80 ? `${shown}...` : shown;
+}
