@@ -17,7 +17,7 @@ export function checkLabel(what: string, value: unknown): string {
 
 export function checkName(value: unknown, fallback: string): string {
     const name = typeof value === 'string' && value !== '' ? value : fallback;
-    if (name.length > 100 || /[\u0000-\u001f]/.test(name)) {
+    if (name.length > 100 || /\p{Cc}/u.test(name)) {
         throw ApiError.invalid('name must be at most 100 characters, without control characters.');
     }
     return name;
@@ -38,6 +38,6 @@ export function checkGoEnv(value: Record<string, string> | undefined): Record<st
 
 /** Shows what was sent without letting it break the message (control characters, huge strings). */
 function printable(value: string): string {
-    const shown = value.slice(0, 80).replace(/[\u0000-\u001f\u007f]/g, '?');
+    const shown = value.slice(0, 80).replace(/\p{Cc}/gu, '?');
     return value.length > 80 ? `${shown}...` : shown;
 }
