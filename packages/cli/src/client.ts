@@ -1,0 +1,35 @@
+import * as grpc from '@grpc/grpc-js';
+import { loadProto } from '@warren/workspace-manager';
+import { WorkspaceServiceClient } from '@warren/workspace-manager/lib/generated/warren/workspace/v1/WorkspaceService';
+
+export interface Connection {
+    client: WorkspaceServiceClient;
+    metadata: grpc.Metadata;
+}
+
+/** A client for WARREN_ADDR (or --addr) with WARREN_TOKEN (or --token). */
+export function connect(addr: string, token: string | undefined): Connection {
+    if (!token) {
+        throw new Error('No token: set WARREN_TOKEN or pass --token (an admin makes one with "warren token create").');
+    }
+    const metadata = new grpc.Metadata();
+    metadata.set('authorization', `Bearer ${token}`);
+    const Service = loadProto().warren.workspace.v1.WorkspaceService;
+    return { client: new Service(addr, grpc.credentials.createInsecure()), metadata };
+}
+
+/** Calls a unary method and resolves with its response; the rejection's message is the server's own. */
+export function unary<Res>(c: Connection, method: string, request: object): Promise<Res> {
+    return new Promise((resolve, reject) => {
+        const fn = (c.client as unknown as Record<string, (r: object, m: grpc.Metadata, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, v: Res) => void) => void>)[method];
+        fn.call(c.client, request, c.metadata, { deadline: Date.now() + 30_000 }, (err, value) => {
+            if (err) {
+                reject(new Error(err.code === grpc.status.UNAVAILABLE
+                    ? `The workspace manager at ${c.client.getChannel().getTarget()} does not answer: is "warren serve" running there? (${err.details})`
+                    : `${err.details} (${grpc.status[err.code]})`));
+            } else {
+                resolve(value);
+            }
+        });
+    });
+}
