@@ -55,7 +55,8 @@ program.command('serve')
     .option('--metrics-port <port>', 'Prometheus metrics, /healthz and /readyz', '7401')
     .option('--classes <file>', 'workspace classes (JSON list); default: small and large')
     .option('--template <dir>', 'files every new workspace starts with')
-    .action(async (opts: { dataDir?: string; host: string; port: string; metricsPort: string; classes?: string; template?: string }) => {
+    .option('--restart-crashed', 'restart an IDE that crashed (at most 3 times in 5 minutes) instead of marking it failed')
+    .action(async (opts: { dataDir?: string; host: string; port: string; metricsPort: string; classes?: string; template?: string; restartCrashed?: boolean }) => {
         const port = Number(opts.port);
         const metricsPort = Number(opts.metricsPort);
         for (const [name, value] of [['--port', port], ['--metrics-port', metricsPort]] as const) {
@@ -66,7 +67,7 @@ program.command('serve')
         const dir = dataDir(opts.dataDir);
         const manager = await startManager({
             dataDir: dir, host: opts.host, port, metricsPort, classes: opts.classes ? readClasses(opts.classes) : undefined,
-            templateDir: opts.template ? path.resolve(opts.template) : undefined
+            templateDir: opts.template ? path.resolve(opts.template) : undefined, restartCrashed: opts.restartCrashed
         });
         if (manager.adminToken) {
             process.stderr.write(`\nFirst start: the admin token is\n\n    ${manager.adminToken}\n\n(also in ${path.join(dir, 'admin-token')}). ` +

@@ -25,6 +25,8 @@ export interface ManagerOptions {
     log?: (entry: Record<string, unknown>) => void;
     /** Largest request accepted, in bytes. */
     maxMessageBytes?: number;
+    /** Restart crashed IDEs (at most 3 times in 5 minutes) instead of marking them failed. */
+    restartCrashed?: boolean;
 }
 
 export interface Manager {
@@ -57,7 +59,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     const reconciler = new Reconciler(store, provider, classes, {
         onError: (ws, err) => { metrics.reconcileErrors.inc(); log({ level: 'warn', msg: 'reconcile failed; retrying', tenant: ws.tenant, workspace: ws.id, error: err.message }); },
         onTransition: (kind, seconds) => metrics.transitions.observe({ kind }, seconds)
-    });
+    }, { restartCrashed: options.restartCrashed ? { maxRestarts: 3, windowMs: 5 * 60_000 } : undefined });
     reconciler.onDidChange(({ workspace, deleted }) => log({
         level: 'info', msg: deleted ? 'workspace deleted' : 'workspace status', tenant: workspace.tenant, workspace: workspace.id,
         phase: workspace.status.phase, version: workspace.status.version, reason: workspace.status.failureReason

@@ -134,3 +134,48 @@ describe('Reconciler with the local provider', () => {
         assert.equal(alive(pid), false);
     });
 });
+
+describe('Reconciler configured to restart crashed IDEs', () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-restart-'));
+    const store = new SqliteStore(path.join(dataDir, 'warren.db'));
+    const provider = new LocalProvider({ dataDir, pollMs: 200 });
+    const reconciler = new Reconciler(store, provider, new Map(DEFAULT_CLASSES.map(c => [c.name, c])), {}, { restartCrashed: { maxRestarts: 1, windowMs: 60_000 } });
+    const get = (): WorkspaceRecord => store.getWorkspace('bob', 'web')!;
+    const until = async (check: () => boolean, what: string): Promise<void> => {
+        const deadline = Date.now() + 60_000;
+        while (!check()) {
+            if (Date.now() > deadline) {
+                throw new Error(`never ${what}: ${JSON.stringify(get()?.status)}`);
+            }
+            await new Promise(resolve => setTimeout(resolve, 100));
+        }
+    };
+
+    after(async () => {
+        store.markDeleting('bob', 'web');
+        reconciler.trigger();
+        await until(() => !store.getWorkspace('bob', 'web'), 'deleted');
+        await reconciler.stop();
+        await provider.dispose();
+        store.close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('should restart a crashed IDE once, say so, and mark the next crash in the window failed', async () => {
+        const now = new Date().toISOString();
+        store.createWorkspace({
+            tenant: 'bob', id: 'web', name: 'web', className: 'small', desired: 'running', deleting: false, goEnv: {},
+            createdAt: now, status: { phase: 'pending', version: 1, conditions: [], updatedAt: now }
+        });
+        reconciler.start(250);
+        await until(() => get().status.phase === 'running', 'running');
+        const first = Number(get().status.runtimeId);
+        process.kill(first, 'SIGKILL');
+        await until(() => get().status.phase === 'running' && Number(get().status.runtimeId) !== first, 'restarted');
+        assert.ok(get().status.conditions.some(c => /Restarted after 1 crash\(es\), last: signal SIGKILL/.test(c)), JSON.stringify(get().status.conditions));
+        process.kill(Number(get().status.runtimeId), 'SIGKILL');
+        await until(() => get().status.phase === 'failed', 'failed after the second crash');
+        assert.match(get().status.failureReason ?? '', /signal SIGKILL/);
+    });
+});
+

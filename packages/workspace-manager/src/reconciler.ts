@@ -10,6 +10,11 @@ export interface WorkspaceChange {
     deleted: boolean;
 }
 
+export interface ReconcilerOptions {
+    /** Restart an IDE that crashed instead of marking the workspace failed, at most maxRestarts times in windowMs. */
+    restartCrashed?: { maxRestarts: number; windowMs: number };
+}
+
 export interface ReconcilerHooks {
     /** A reconcile step threw; it is retried on the next pass. */
     onError?(ws: WorkspaceRecord, err: Error): void;
@@ -28,12 +33,15 @@ export class Reconciler {
     protected running = false;
     protected again = false;
     protected stopped = false;
+    /** Per workspace, when its IDE crashed recently and why (only kept when crashed IDEs are restarted). */
+    protected readonly crashes = new Map<string, Array<{ at: number; reason: string }>>();
 
     constructor(
         protected readonly store: SqliteStore,
         protected readonly provider: Provider,
         protected readonly classes: Map<string, WorkspaceClass>,
-        protected readonly hooks: ReconcilerHooks = {}
+        protected readonly hooks: ReconcilerHooks = {},
+        protected readonly options: ReconcilerOptions = {}
     ) {
         this.events.setMaxListeners(0);
         provider.onDidChange(() => this.trigger());
@@ -94,9 +102,13 @@ export class Reconciler {
         let ws = initial;
         let obs = await this.provider.observe(ws);
         if (!ws.deleting && ws.desired === 'running' && obs.runtime === 'exited' && !ws.failure) {
-            // A crash: record it (sticky until the next start) and clear the dead runtime.
-            this.store.recordFailure(ws.tenant, ws.id, `The IDE stopped by itself (${obs.exitReason ?? 'no reason given'}).`);
+            // A crash: clear the dead runtime; restart it if so configured and not crash-looping, else record
+            // the failure (sticky until the next start).
+            const reason = obs.exitReason ?? 'no reason given';
             await this.provider.stop(ws);
+            if (!this.restartAllowed(ws, reason)) {
+                this.store.recordFailure(ws.tenant, ws.id, `The IDE stopped by itself (${reason}).`);
+            }
             ws = this.store.getWorkspace(ws.tenant, ws.id)!;
             obs = await this.provider.observe(ws);
         }
@@ -127,6 +139,24 @@ export class Reconciler {
         }
     }
 
+    protected restartAllowed(ws: WorkspaceRecord, reason: string): boolean {
+        const policy = this.options.restartCrashed;
+        if (!policy) {
+            return false;
+        }
+        const key = `${ws.tenant}/${ws.id}`;
+        const now = Date.now();
+        const recent = [...(this.crashes.get(key) ?? []), { at: now, reason }].filter(c => now - c.at < policy.windowMs);
+        this.crashes.set(key, recent);
+        return recent.length <= policy.maxRestarts;
+    }
+
+    /** Conditions that tell of restarts after crashes, so that a restarted IDE does not look as if nothing happened. */
+    protected crashConditions(ws: WorkspaceRecord): string[] {
+        const recent = this.crashes.get(`${ws.tenant}/${ws.id}`) ?? [];
+        return recent.length ? [`Restarted after ${recent.length} crash(es), last: ${recent[recent.length - 1].reason}`] : [];
+    }
+
     protected async startIde(ws: WorkspaceRecord): Promise<void> {
         const cls = this.classes.get(ws.className);
         if (!cls) {
@@ -153,7 +183,7 @@ export class Reconciler {
             version: ws.status.version + 1,
             url: derived.phase === 'running' ? facts.url : undefined,
             failureReason: derived.failureReason,
-            conditions: [...derived.conditions, ...facts.notes],
+            conditions: [...derived.conditions, ...this.crashConditions(ws), ...facts.notes],
             node: facts.node,
             runtimeId: facts.runtimeId,
             gpu: facts.gpu,
