@@ -85,6 +85,14 @@ describe('startIde', () => {
             await logged.stop();
         }
         assert.throws(() => process.kill(-logged.process.pid!, 0), /ESRCH/);
+        // A second start appends to the same log: it is ready when this run listens, not when an old line says so.
+        const again = await startIde({ workspace, configDir: path.join(tmp, 'cfg2'), port: await freePort(), env, logFile });
+        try {
+            assert.equal((await fetch(again.url)).status, 200, 'listening when startIde resolves');
+            assert.equal(fs.readFileSync(logFile, 'utf8').match(/listening on/g)?.length, 2);
+        } finally {
+            await again.stop();
+        }
     });
 
 });

@@ -98,6 +98,8 @@ export async function startIde(options: IdeOptions): Promise<IdeHandle> {
     // With a log file the IDE writes there itself and outlives this process (a manager that restarts
     // adopts it); otherwise its output comes through pipes.
     const logFd = options.logFile ? openLog(options.logFile) : undefined;
+    // An appended log holds earlier runs' lines, "listening on" among them: read only what this run writes.
+    const logStart = options.logFile ? fs.fstatSync(logFd!).size : 0;
     const child = spawn(process.execPath, args, { cwd: workspace, env, stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe'], detached: true });
     if (logFd !== undefined) {
         fs.closeSync(logFd);
@@ -114,7 +116,7 @@ export async function startIde(options: IdeOptions): Promise<IdeHandle> {
     };
     child.stdout?.on('data', (c: Buffer) => collect(c, process.stdout));
     child.stderr?.on('data', (c: Buffer) => collect(c, process.stderr));
-    const output = (): string => (options.logFile ? readHead(options.logFile) : piped);
+    const output = (): string => (options.logFile ? readFrom(options.logFile, logStart) : piped);
     const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
 
     const url = await new Promise<string>((resolve, reject) => {
@@ -158,12 +160,13 @@ function openLog(file: string): number {
     return fs.openSync(file, 'a');
 }
 
-function readHead(file: string): string {
+/** Up to MAX_OUTPUT_CHARS of file from offset on. */
+function readFrom(file: string, offset: number): string {
     try {
         const fd = fs.openSync(file, 'r');
         try {
             const buffer = Buffer.alloc(MAX_OUTPUT_CHARS);
-            return buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, 0)).toString();
+            return buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, offset)).toString();
         } finally {
             fs.closeSync(fd);
         }
