@@ -101,7 +101,8 @@ export function mb(bytes: number): number {
     return round(bytes / MB, 1);
 }
 
-export function machine(chromium: string): Record<string, unknown> {
+/** The machine the numbers were taken on; chromium's version only for the benches that drive a browser. */
+export function machine(chromium?: string): Record<string, unknown> {
     const cpus = os.cpus();
     return {
         cpus: cpus.length,
@@ -110,7 +111,7 @@ export function machine(chromium: string): Record<string, unknown> {
         loadAverage1m: round(os.loadavg()[0], 2),
         platform: `${os.platform()} ${os.release()}`,
         node: process.version,
-        chromium: chromiumVersion(chromium)
+        ...(chromium === undefined ? {} : { chromium: chromiumVersion(chromium) })
     };
 }
 
