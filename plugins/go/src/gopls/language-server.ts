@@ -28,6 +28,7 @@ export class GoLanguageServer implements vscode.Disposable {
     constructor(protected readonly output: vscode.OutputChannel) {
         this.status.name = 'Go Language Server';
         this.status.command = 'go.languageServer.showOutput';
+        this.setState('stopped', 'gopls starts when a Go file is opened.');
         this.status.show();
     }
 
