@@ -83,7 +83,11 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
             store,
             stop: async () => {
                 metrics.setReady(false);
-                await new Promise<void>(resolve => server.tryShutdown(() => resolve()));
+                // Watch streams never end by themselves: give calls in flight a moment, then close the rest.
+                await new Promise<void>(resolve => {
+                    const force = setTimeout(() => { server.forceShutdown(); resolve(); }, 2_000);
+                    server.tryShutdown(() => { clearTimeout(force); resolve(); });
+                });
                 await reconciler.stop();
                 await provider.dispose();
                 await new Promise<void>(resolve => metricsServer!.close(() => resolve()));

@@ -127,6 +127,22 @@ describe('the workspace manager\'s gRPC API', () => {
         assert.equal(fs.existsSync(path.join(dataDir, 'tenants', 'alice', 'workspaces', 'api')), false);
     });
 
+    // Without the forced shutdown, stop() waited for the stream forever; the timeout is a hang guard, not a speed check.
+    it('should stop with a watch stream open', { timeout: 30_000 }, async () => {
+        const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-grpc-stop-'));
+        const other = await startManager({ dataDir: otherDir, port: await freePort(), log: () => undefined });
+        const token = other.store.createToken('alice', 'x').token;
+        const watcher = new (loadProto().warren.workspace.v1.WorkspaceService)(other.address, grpc.credentials.createInsecure());
+        const md = new grpc.Metadata();
+        md.set('authorization', `Bearer ${token}`);
+        const stream = watcher.WatchWorkspaces({ initial: true }, md);
+        stream.on('error', () => undefined);
+        await new Promise(resolve => setTimeout(resolve, 300));
+        await other.stop();
+        watcher.close();
+        fs.rmSync(otherDir, { recursive: true, force: true });
+    });
+
     it('should serve metrics, health and readiness', async () => {
         const metrics = await (await fetch(`${manager.metricsAddress}/metrics`)).text();
         assert.match(metrics, /warren_workspaces\{phase="running"\} \d/);

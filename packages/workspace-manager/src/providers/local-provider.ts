@@ -1,3 +1,4 @@
+import { ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { canConnect, freePort, startIde, stopProcessGroup } from '@warren/ide-launcher';
@@ -37,6 +38,8 @@ export class LocalProvider implements Provider {
     protected readonly starting = new Set<string>();
     protected readonly listeners: Array<(tenant: string, id: string) => void> = [];
     protected readonly watched = new Map<string, WorkspaceRecord>();
+    /** IDEs this manager run started: their exit event tells why they ended. */
+    protected readonly children = new Map<string, ChildProcess>();
     /** Per workspace, what of its class this provider could not apply. */
     protected readonly notes = new Map<string, string[]>();
     protected readonly poll: NodeJS.Timeout;
@@ -68,6 +71,11 @@ export class LocalProvider implements Provider {
             return { storage, runtime: 'starting', ready: false, node: 'local', notes };
         }
         const rt = readRuntime(p.runtime);
+        const child = this.children.get(key);
+        if (rt && child && !isIdeOf(rt.pid, p.files)) {
+            // Our own IDE just died: its exit event, with the signal or exit code, is a moment away.
+            await exitOf(child, 2_000);
+        }
         if (rt && isIdeOf(rt.pid, p.files)) {
             this.watched.set(key, ws);
             const ready = await canConnect(rt.port, '127.0.0.1');
@@ -117,7 +125,9 @@ export class LocalProvider implements Provider {
             fs.writeFileSync(`${p.runtime}.tmp`, JSON.stringify(rt));
             fs.renameSync(`${p.runtime}.tmp`, p.runtime);
             this.watched.set(key, ws);
+            this.children.set(key, ide.process);
             ide.process.once('exit', (code, signal) => {
+                this.children.delete(key);
                 if (fs.existsSync(p.runtime)) {
                     this.exits.set(key, `${signal ? `signal ${signal}` : `exit code ${code}`}${lastLine(p.log)}`);
                     this.fire(ws);
@@ -175,6 +185,9 @@ export class LocalProvider implements Provider {
 
     protected checkAdopted(): void {
         for (const [key, ws] of this.watched) {
+            if (this.children.has(key)) {
+                continue; // its exit event reports it, with the reason
+            }
             const rt = readRuntime(this.paths(ws).runtime);
             if (rt && !isIdeOf(rt.pid, this.paths(ws).files) && !this.exits.has(key)) {
                 this.exits.set(key, adoptedExit(rt.pid, this.paths(ws).log));
@@ -198,6 +211,16 @@ export function unsupportedOf(cls: WorkspaceClass): string[] {
         notes.push(`GPU ${cls.gpuResource} x${cls.gpuCount}: the local provider has no GPUs to give; use the kubernetes provider`);
     }
     return notes;
+}
+
+function exitOf(child: ChildProcess, timeoutMs: number): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) {
+        return Promise.resolve();
+    }
+    return new Promise(resolve => {
+        const timer = setTimeout(resolve, timeoutMs);
+        child.once('exit', () => { clearTimeout(timer); resolve(); });
+    });
 }
 
 function keyOf(ws: Pick<WorkspaceRecord, 'tenant' | 'id'>): string {
