@@ -30,11 +30,11 @@ describe('dlv through the plugin\'s debug session', () => {
     });
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-    /** initialize, launch, breakpoints, configurationDone: the IDE's order. */
-    async function launch(configuration: GoDebugConfiguration, breakpoints: Array<{ line: number; condition?: string; logMessage?: string }>, file: string): Promise<DapClient> {
+    /** initialize, launch or attach (as the configuration's request says), breakpoints, configurationDone: the IDE's order. */
+    async function begin(configuration: GoDebugConfiguration, breakpoints: Array<{ line: number; condition?: string; logMessage?: string }>, file: string): Promise<DapClient> {
         client = await DapClient.start({ configuration, dlvPath: DLV, env: process.env });
         await client.ok('initialize', { adapterID: 'go', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsRunInTerminalRequest: false });
-        const launched = client.request('launch', configuration);
+        const launched = client.request(configuration.request, configuration);
         await client.event('initialized');
         const set = await client.ok('setBreakpoints', { source: { path: file }, breakpoints });
         assert.ok(set.body.breakpoints.every((b: { verified: boolean }) => b.verified), JSON.stringify(set.body));
@@ -48,7 +48,7 @@ describe('dlv through the plugin\'s debug session', () => {
         const dir = copy('loop');
         const main = path.join(dir, 'main.go');
         const line = lineOf(main, 'fmt.Println("hello,", name)');
-        const c = await launch({ type: 'go', request: 'launch', name: 'loop', mode: 'debug', program: dir }, [{ line }], main);
+        const c = await begin({ type: 'go', request: 'launch', name: 'loop', mode: 'debug', program: dir }, [{ line }], main);
         const stopped = await c.event('stopped', e => e.body.reason === 'breakpoint');
         const stack = await c.ok('stackTrace', { threadId: stopped.body.threadId, startFrame: 0, levels: 20 });
         const top = stack.body.stackFrames[0];
@@ -83,7 +83,7 @@ describe('dlv through the plugin\'s debug session', () => {
     it('should stop only where a condition holds', async () => {
         const dir = copy('loop');
         const main = path.join(dir, 'main.go');
-        const c = await launch({ type: 'go', request: 'launch', name: 'cond', program: dir }, [{ line: lineOf(main, '// loop body'), condition: 'i == 3' }], main);
+        const c = await begin({ type: 'go', request: 'launch', name: 'cond', program: dir }, [{ line: lineOf(main, '// loop body'), condition: 'i == 3' }], main);
         const stopped = await c.event('stopped', e => e.body.reason === 'breakpoint');
         const top = (await c.ok('stackTrace', { threadId: stopped.body.threadId, levels: 1 })).body.stackFrames[0];
         assert.equal((await c.ok('evaluate', { expression: 'i', frameId: top.id })).body.result, '3');
@@ -93,7 +93,7 @@ describe('dlv through the plugin\'s debug session', () => {
     it('should log at a logpoint without stopping', async () => {
         const dir = copy('loop');
         const main = path.join(dir, 'main.go');
-        const c = await launch({ type: 'go', request: 'launch', name: 'log', program: dir }, [{ line: lineOf(main, '// loop body'), logMessage: 'i is {i}' }], main);
+        const c = await begin({ type: 'go', request: 'launch', name: 'log', program: dir }, [{ line: lineOf(main, '// loop body'), logMessage: 'i is {i}' }], main);
         await c.event('terminated');
         for (let i = 0; i < 5; i++) {
             assert.match(c.output(), new RegExp(`i is ${i}`));
@@ -104,7 +104,7 @@ describe('dlv through the plugin\'s debug session', () => {
     it('should debug a test function', async () => {
         const dir = copy('loop');
         const test = path.join(dir, 'main_test.go');
-        const c = await launch({ type: 'go', request: 'launch', name: 'test', mode: 'test', program: dir, args: ['-test.run', '^TestSum$'] },
+        const c = await begin({ type: 'go', request: 'launch', name: 'test', mode: 'test', program: dir, args: ['-test.run', '^TestSum$'] },
             [{ line: lineOf(test, 'if got != 6') }], test);
         const stopped = await c.event('stopped', e => e.body.reason === 'breakpoint');
         const top = (await c.ok('stackTrace', { threadId: stopped.body.threadId, levels: 1 })).body.stackFrames[0];
@@ -132,19 +132,12 @@ describe('dlv through the plugin\'s debug session', () => {
         const target = spawn(bin, [], { stdio: 'ignore' });
         try {
             const main = path.join(dir, 'main.go');
-            const configuration: GoDebugConfiguration = { type: 'go', request: 'attach', name: 'attach', mode: 'local', processId: target.pid! };
-            client = await DapClient.start({ configuration, dlvPath: DLV, env: process.env });
-            await client.ok('initialize', { adapterID: 'go', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-            const attached = client.request('attach', configuration);
-            await client.event('initialized');
-            await client.ok('setBreakpoints', { source: { path: main }, breakpoints: [{ line: lineOf(main, '// tick body') }] });
-            await client.ok('configurationDone');
-            assert.ok((await attached).success);
-            const stopped = await client.event('stopped', e => e.body.reason === 'breakpoint');
-            const top = (await client.ok('stackTrace', { threadId: stopped.body.threadId, levels: 1 })).body.stackFrames[0];
+            const c = await begin({ type: 'go', request: 'attach', name: 'attach', mode: 'local', processId: target.pid! }, [{ line: lineOf(main, '// tick body') }], main);
+            const stopped = await c.event('stopped', e => e.body.reason === 'breakpoint');
+            const top = (await c.ok('stackTrace', { threadId: stopped.body.threadId, levels: 1 })).body.stackFrames[0];
             assert.equal(top.name, 'main.tick');
-            assert.match((await client.ok('evaluate', { expression: 'n', frameId: top.id })).body.result, /^\d+$/);
-            await client.ok('disconnect', { terminateDebuggee: false });
+            assert.match((await c.ok('evaluate', { expression: 'n', frameId: top.id })).body.result, /^\d+$/);
+            await c.ok('disconnect', { terminateDebuggee: false });
         } finally {
             target.kill('SIGKILL');
         }
@@ -163,19 +156,12 @@ describe('dlv through the plugin\'s debug session', () => {
                 headless.stderr!.on('data', onData);
                 headless.once('exit', code => reject(new Error(`headless dlv exited (${code}): ${seen}`)));
             });
-            const configuration: GoDebugConfiguration = { type: 'go', request: 'attach', name: 'remote', mode: 'remote', host: '127.0.0.1', port };
-            client = await DapClient.start({ configuration, dlvPath: DLV, env: process.env });
-            await client.ok('initialize', { adapterID: 'go', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-            const attached = client.request('attach', configuration);
-            await client.event('initialized');
-            await client.ok('setBreakpoints', { source: { path: main }, breakpoints: [{ line: lineOf(main, '// loop body') }] });
-            await client.ok('configurationDone');
-            assert.ok((await attached).success);
+            const c = await begin({ type: 'go', request: 'attach', name: 'remote', mode: 'remote', host: '127.0.0.1', port }, [{ line: lineOf(main, '// loop body') }], main);
             // configurationDone lets the halted program run on to the breakpoint.
-            const stopped = await client.event('stopped', e => e.body.reason === 'breakpoint');
-            const top = (await client.ok('stackTrace', { threadId: stopped.body.threadId, levels: 1 })).body.stackFrames[0];
+            const stopped = await c.event('stopped', e => e.body.reason === 'breakpoint');
+            const top = (await c.ok('stackTrace', { threadId: stopped.body.threadId, levels: 1 })).body.stackFrames[0];
             assert.equal(top.name, 'main.sum');
-            await client.ok('disconnect', { terminateDebuggee: true });
+            await c.ok('disconnect', { terminateDebuggee: true });
         } finally {
             headless.kill('SIGKILL');
         }
