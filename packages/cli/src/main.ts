@@ -1,32 +1,15 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { checkClasses, DNS_LABEL, SqliteStore, startManager, WorkspaceClass } from '@warren/workspace-manager';
+import { connect, DNS_LABEL, SqliteStore, unary } from '@warren/workspace-manager';
+import { dataDir } from './data-dir';
+import { registerServe } from './serve';
+import { registerUsers } from './users';
 import { Workspace__Output } from '@warren/workspace-manager/lib/generated/warren/workspace/v1/Workspace';
-import { connect, unary } from './client';
 import { OutputFormat, phaseOf, print, table, workspaceRows } from './output';
 
 const DEFAULT_ADDR = '127.0.0.1:7400';
-
-function dataDir(option: string | undefined): string {
-    return path.resolve(option ?? process.env.WARREN_DATA_DIR ?? path.join(process.env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share'), 'warren'));
-}
-
-function readClasses(file: string): WorkspaceClass[] {
-    let parsed: unknown;
-    try {
-        parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
-    } catch (err) {
-        throw new Error(`${file}: ${(err as Error).message}`);
-    }
-    const problems = checkClasses(parsed);
-    if (problems.length) {
-        throw new Error(`${file} has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
-    }
-    return parsed as WorkspaceClass[];
-}
 
 function parseGoEnv(pairs: string[]): Record<string, string> {
     return Object.fromEntries(pairs.map(p => {
@@ -47,36 +30,8 @@ const program = new Command('warren')
 
 const globals = (): { addr: string; token?: string; output: OutputFormat } => program.opts();
 
-program.command('serve')
-    .description('run the workspace manager (gRPC API, reconciler, local provider) on this machine')
-    .option('--data-dir <dir>', 'where workspaces and the database live (WARREN_DATA_DIR)')
-    .option('--host <addr>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'gRPC port', '7400')
-    .option('--metrics-port <port>', 'Prometheus metrics, /healthz and /readyz', '7401')
-    .option('--classes <file>', 'workspace classes (JSON list); default: small and large')
-    .option('--template <dir>', 'files every new workspace starts with')
-    .option('--restart-crashed', 'restart an IDE that crashed (at most 3 times in 5 minutes) instead of marking it failed')
-    .action(async (opts: { dataDir?: string; host: string; port: string; metricsPort: string; classes?: string; template?: string; restartCrashed?: boolean }) => {
-        const port = Number(opts.port);
-        const metricsPort = Number(opts.metricsPort);
-        for (const [name, value] of [['--port', port], ['--metrics-port', metricsPort]] as const) {
-            if (!Number.isInteger(value) || value < 0 || value > 65535) {
-                throw new Error(`${name} must be a TCP port (0-65535).`);
-            }
-        }
-        const dir = dataDir(opts.dataDir);
-        const manager = await startManager({
-            dataDir: dir, host: opts.host, port, metricsPort, classes: opts.classes ? readClasses(opts.classes) : undefined,
-            templateDir: opts.template ? path.resolve(opts.template) : undefined, restartCrashed: opts.restartCrashed
-        });
-        if (manager.adminToken) {
-            process.stderr.write(`\nFirst start: the admin token is\n\n    ${manager.adminToken}\n\n(also in ${path.join(dir, 'admin-token')}). ` +
-                'Make tenant tokens with "warren token create --tenant NAME".\n\n');
-        }
-        const stop = (): void => { void manager.stop().then(() => process.exit(0)); };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-    });
+registerServe(program);
+registerUsers(program);
 
 const workspace = program.command('workspace').alias('ws').description('create, list, start, stop, delete and watch workspaces');
 

@@ -7,3 +7,4 @@ export * from './reconciler';
 export * from './store/sqlite-store';
 export * from './manager';
 export * from './metrics';
+export * from './api/client';

@@ -3,10 +3,12 @@ import * as protoLoader from '@grpc/proto-loader';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
+import { Registry } from 'prom-client';
 import { workspaceService } from './api/workspace-service';
 import { DEFAULT_CLASSES, WorkspaceClass } from './classes';
 import { ProtoGrpcType } from './generated/workspace';
 import { ManagerMetrics } from './metrics';
+import { WorkspaceRecord } from './model';
 import { LocalProvider } from './providers/local-provider';
 import { Reconciler } from './reconciler';
 import { SqliteStore } from './store/sqlite-store';
@@ -27,6 +29,10 @@ export interface ManagerOptions {
     maxMessageBytes?: number;
     /** Restart crashed IDEs (at most 3 times in 5 minutes) instead of marking them failed. */
     restartCrashed?: boolean;
+    /** More environment for a workspace's IDE: the gateway gives its address and the workspace's heartbeat token. */
+    workspaceEnv?: (ws: WorkspaceRecord) => Record<string, string>;
+    /** More metrics served on the same endpoint (the gateway's, when it runs in this process). */
+    extraMetrics?: Registry[];
 }
 
 export interface Manager {
@@ -54,8 +60,8 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     const classes = new Map((options.classes ?? DEFAULT_CLASSES).map(c => [c.name, c]));
     const store = new SqliteStore(path.join(options.dataDir, 'warren.db'));
     const adminToken = firstAdminToken(store, options.dataDir);
-    const metrics = new ManagerMetrics(store);
-    const provider = new LocalProvider({ dataDir: options.dataDir, templateDir: options.templateDir });
+    const metrics = new ManagerMetrics(store, options.extraMetrics);
+    const provider = new LocalProvider({ dataDir: options.dataDir, templateDir: options.templateDir, workspaceEnv: options.workspaceEnv });
     const reconciler = new Reconciler(store, provider, classes, {
         onError: (ws, err) => { metrics.reconcileErrors.inc(); log({ level: 'warn', msg: 'reconcile failed; retrying', tenant: ws.tenant, workspace: ws.id, error: err.message }); },
         onTransition: (kind, seconds) => metrics.transitions.observe({ kind }, seconds)

@@ -15,7 +15,10 @@ export class ManagerMetrics {
     });
     protected ready = false;
 
-    constructor(store: SqliteStore) {
+    /** What /metrics serves: the manager's registry and any others given (the gateway's). */
+    protected readonly served: Registry;
+
+    constructor(store: SqliteStore, extra: Registry[] = []) {
         new Gauge({
             name: 'warren_workspaces', help: 'Workspaces by phase', labelNames: ['phase'], registers: [this.registry],
             collect() {
@@ -24,6 +27,8 @@ export class ManagerMetrics {
                 counts.forEach((n, phase) => this.set({ phase }, n));
             }
         });
+        // merge copies the metrics registered so far: every metric exists by now.
+        this.served = extra.length ? Registry.merge([this.registry, ...extra]) : this.registry;
     }
 
     setReady(ready: boolean): void {
@@ -33,8 +38,8 @@ export class ManagerMetrics {
     listen(port: number, host: string): Promise<http.Server> {
         const server = http.createServer((req, res) => {
             if (req.url === '/metrics') {
-                this.registry.metrics().then(text => {
-                    res.writeHead(200, { 'Content-Type': this.registry.contentType });
+                this.served.metrics().then(text => {
+                    res.writeHead(200, { 'Content-Type': this.served.contentType });
                     res.end(text);
                 }, err => { res.writeHead(500); res.end(String(err)); });
             } else if (req.url === '/healthz') {

@@ -16,6 +16,8 @@ export interface LocalProviderOptions {
     env?: NodeJS.ProcessEnv;
     /** How often adopted IDEs are checked for life. */
     pollMs?: number;
+    /** More environment for one workspace's IDE (the gateway's address and the workspace's heartbeat token). */
+    workspaceEnv?: (ws: WorkspaceRecord) => Record<string, string>;
 }
 
 /** What is kept on disk of a running IDE, so that a restarted manager can adopt it. */
@@ -171,7 +173,8 @@ export class LocalProvider implements Provider {
             GOPATH: path.join(home, 'go'),
             GOMODCACHE: path.join(home, 'go', 'pkg', 'mod'),
             GOCACHE: path.join(home, '.cache', 'go-build'),
-            ...ws.goEnv
+            ...ws.goEnv,
+            ...this.options.workspaceEnv?.(ws)
         };
         const memory = memoryBytes(cls.memory);
         if (memory) {

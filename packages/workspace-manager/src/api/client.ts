@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { loadProto } from '@warren/workspace-manager';
-import { WorkspaceServiceClient } from '@warren/workspace-manager/lib/generated/warren/workspace/v1/WorkspaceService';
+import { WorkspaceServiceClient } from '../generated/warren/workspace/v1/WorkspaceService';
+import { loadProto } from '../manager';
 
 export interface Connection {
     client: WorkspaceServiceClient;
@@ -18,15 +18,22 @@ export function connect(addr: string, token: string | undefined): Connection {
     return { client: new Service(addr, grpc.credentials.createInsecure()), metadata };
 }
 
-/** Calls a unary method and resolves with its response; the rejection's message is the server's own. */
+/** A failed call: the server's message, and its status code for callers that map it (the gateway: to HTTP). */
+export class ManagerCallError extends Error {
+    constructor(message: string, readonly code: grpc.status, readonly details: string) {
+        super(message);
+    }
+}
+
+/** Calls a unary method and resolves with its response; the rejection is a ManagerCallError with the server's own message. */
 export function unary<Res>(c: Connection, method: string, request: object): Promise<Res> {
     return new Promise((resolve, reject) => {
         const fn = (c.client as unknown as Record<string, (r: object, m: grpc.Metadata, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, v: Res) => void) => void>)[method];
         fn.call(c.client, request, c.metadata, { deadline: Date.now() + 30_000 }, (err, value) => {
             if (err) {
-                reject(new Error(err.code === grpc.status.UNAVAILABLE
+                reject(new ManagerCallError(err.code === grpc.status.UNAVAILABLE
                     ? `The workspace manager at ${c.client.getChannel().getTarget()} does not answer: is "warren serve" running there? (${err.details})`
-                    : `${err.details} (${grpc.status[err.code]})`));
+                    : `${err.details} (${grpc.status[err.code]})`, err.code, err.details));
             } else {
                 resolve(value);
             }

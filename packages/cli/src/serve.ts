@@ -1,0 +1,106 @@
+import { Command } from 'commander';
+import * as fs from 'fs';
+import * as path from 'path';
+import { checkTenant, defaultOwner, readUsersFile, startControlPlane } from '@warren/gateway';
+import { dataDir, readClasses, SERVE_INFO, ServeInfo } from './data-dir';
+
+interface ServeOptions {
+    dataDir?: string; host: string; port: string; publicUrl?: string; grpcHost: string; grpcPort: string; metricsPort: string;
+    classes?: string; template?: string; usersFile?: string; ownerTenant?: string; tlsCert?: string; tlsKey?: string;
+    restartCrashed?: boolean; idleStop: boolean; heartbeatSeconds: string; idleCheckSeconds: string;
+}
+
+function port(name: string, value: string): number {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n > 65535) {
+        throw new Error(`${name} must be a TCP port (0-65535), not "${value}".`);
+    }
+    return n;
+}
+
+function seconds(name: string, value: string): number {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) {
+        throw new Error(`${name} must be a number of seconds above 0, not "${value}".`);
+    }
+    return n;
+}
+
+/** Everything is checked before anything starts, so that a typo costs nothing. */
+function check(opts: ServeOptions): { publicUrl?: URL } {
+    let publicUrl: URL | undefined;
+    if (opts.publicUrl) {
+        try {
+            publicUrl = new URL(opts.publicUrl);
+        } catch {
+            throw new Error(`--public-url "${opts.publicUrl}" is not a URL: use e.g. https://warren.example.com.`);
+        }
+        if (!/^https?:$/.test(publicUrl.protocol) || publicUrl.pathname !== '/' || publicUrl.search || !/^[a-z0-9.-]+$/i.test(publicUrl.hostname) || /^[\d.]+$/.test(publicUrl.hostname)) {
+            throw new Error(`--public-url "${opts.publicUrl}" must be http(s)://HOST[:PORT] with a DNS name (no path): workspaces get origins under that name, such as hello--team.HOST.`);
+        }
+    }
+    if (!!opts.tlsCert !== !!opts.tlsKey) {
+        throw new Error('Give both --tls-cert and --tls-key, or neither.');
+    }
+    for (const file of [opts.tlsCert, opts.tlsKey, opts.usersFile, opts.classes].filter((f): f is string => !!f)) {
+        if (!fs.existsSync(file)) {
+            throw new Error(`${file} does not exist.`);
+        }
+    }
+    if (opts.tlsCert && publicUrl?.protocol !== 'https:') {
+        throw new Error('With --tls-cert, also give --public-url https://HOST[:PORT] (the name the certificate is for; it must cover *.HOST too).');
+    }
+    if (opts.usersFile) {
+        readUsersFile(opts.usersFile);
+    }
+    if (opts.ownerTenant) {
+        checkTenant(opts.ownerTenant);
+    }
+    return { publicUrl };
+}
+
+export function registerServe(program: Command): void {
+    program.command('serve')
+        .description('run Warren on this machine: the gateway (sign-in, dashboard, workspace proxy) and the workspace manager with the local provider')
+        .option('--data-dir <dir>', 'where workspaces and the databases live (WARREN_DATA_DIR)')
+        .option('--host <addr>', 'address the gateway listens on', '127.0.0.1')
+        .option('--port <port>', 'the gateway\'s port', '7080')
+        .option('--public-url <url>', 'the address people open, if not http://localhost:PORT; workspaces get origins under its host')
+        .option('--grpc-host <addr>', 'address of the workspace manager\'s gRPC API', '127.0.0.1')
+        .option('--grpc-port <port>', 'the workspace manager\'s gRPC port', '7400')
+        .option('--metrics-port <port>', 'Prometheus metrics, /healthz and /readyz (manager and gateway)', '7401')
+        .option('--classes <file>', 'workspace classes (JSON list); default: small and large')
+        .option('--template <dir>', 'files every new workspace starts with')
+        .option('--users-file <file>', 'users who sign in with a password (JSON; see "warren user hash-password")')
+        .option('--owner-tenant <tenant>', 'the tenant of the person the login link signs in', 'default')
+        .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; it must cover HOST and *.HOST)')
+        .option('--tls-key <file>', 'the certificate\'s private key (PEM)')
+        .option('--restart-crashed', 'restart an IDE that crashed (at most 3 times in 5 minutes) instead of marking it failed')
+        .option('--no-idle-stop', 'never stop idle workspaces')
+        .option('--heartbeat-seconds <n>', 'how often IDEs report activity', '60')
+        .option('--idle-check-seconds <n>', 'how often idle workspaces are looked for', '15')
+        .action(async (opts: ServeOptions) => {
+            const { publicUrl } = check(opts);
+            const dir = dataDir(opts.dataDir);
+            const owner = { ...defaultOwner(), tenant: opts.ownerTenant ?? 'default' };
+            const plane = await startControlPlane({
+                dataDir: dir, host: opts.grpcHost, managerPort: port('--grpc-port', opts.grpcPort), metricsPort: port('--metrics-port', opts.metricsPort),
+                gatewayHost: opts.host, gatewayPort: port('--port', opts.port), publicUrl: publicUrl?.origin,
+                classes: opts.classes ? readClasses(opts.classes) : undefined, templateDir: opts.template ? path.resolve(opts.template) : undefined,
+                restartCrashed: opts.restartCrashed, usersFile: opts.usersFile, owner,
+                tls: opts.tlsCert && opts.tlsKey ? { certFile: opts.tlsCert, keyFile: opts.tlsKey } : undefined,
+                heartbeatSeconds: seconds('--heartbeat-seconds', opts.heartbeatSeconds),
+                idle: opts.idleStop ? { checkIntervalMs: seconds('--idle-check-seconds', opts.idleCheckSeconds) * 1000 } : false
+            });
+            const info: ServeInfo = { publicUrl: plane.gateway.url, owner };
+            fs.writeFileSync(path.join(dir, SERVE_INFO), `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+            if (plane.manager.adminToken) {
+                process.stderr.write(`\nFirst start: the admin token for the gRPC API and CLI is in ${path.join(dir, 'admin-token')}.\n`);
+            }
+            process.stderr.write(`\nWarren is ready. Open this link to sign in as ${owner.user} (tenant ${owner.tenant}); it works once:\n\n` +
+                `    ${plane.gateway.loginUrl()}\n\nFor a new link later: warren login-url. Stop with Ctrl+C.\n\n`);
+            const stop = (): void => { void plane.stop().then(() => process.exit(0)); };
+            process.once('SIGINT', stop);
+            process.once('SIGTERM', stop);
+        });
+}

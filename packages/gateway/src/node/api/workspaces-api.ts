@@ -1,0 +1,119 @@
+import * as grpc from '@grpc/grpc-js';
+import express = require('express');
+import { DNS_LABEL, ManagerCallError } from '@warren/workspace-manager';
+import { SessionRecord } from '../auth/auth-store';
+import { WorkspaceDirectory, WorkspaceView } from '../directory';
+import { WorkspaceHosts } from '../hosts';
+
+/** A workspace as the dashboard shows it. */
+export function toJson(ws: WorkspaceView, hosts: WorkspaceHosts): object {
+    return {
+        id: ws.id, name: ws.name, className: ws.className, desiredState: ws.desiredState, phase: ws.phase,
+        failureReason: ws.failureReason, conditions: ws.conditions, createdAt: ws.createdAt, updatedAt: ws.updatedAt,
+        url: `${hosts.workspaceOrigin(ws.tenant, ws.id)}/`, openPath: `/open/${ws.id}`
+    };
+}
+
+/** The id a name suggests: "My service" → "my-service". */
+export function idFromName(name: string): string {
+    return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+/, '').slice(0, 40).replace(/-+$/, '');
+}
+
+class HttpError extends Error {
+    constructor(readonly status: number, message: string) {
+        super(message);
+    }
+}
+
+const GRPC_TO_HTTP: Partial<Record<grpc.status, number>> = {
+    [grpc.status.INVALID_ARGUMENT]: 400, [grpc.status.NOT_FOUND]: 404, [grpc.status.ALREADY_EXISTS]: 409,
+    [grpc.status.FAILED_PRECONDITION]: 409, [grpc.status.PERMISSION_DENIED]: 403, [grpc.status.UNAVAILABLE]: 503
+};
+
+/** The JSON API the dashboard uses, always within the session's tenant. */
+export function workspacesApi(directory: WorkspaceDirectory, hosts: WorkspaceHosts): express.Router {
+    const router = express.Router();
+    const tenantOf = (res: express.Response): string => (res.locals.session as SessionRecord).tenant;
+    const handle = (fn: (req: express.Request, res: express.Response) => Promise<unknown>): express.RequestHandler => async (req, res) => {
+        try {
+            await fn(req, res);
+        } catch (err) {
+            if (err instanceof HttpError) {
+                res.status(err.status).json({ error: err.message });
+            } else if (err instanceof ManagerCallError) {
+                res.status(GRPC_TO_HTTP[err.code] ?? 500).json({ error: err.code === grpc.status.UNAVAILABLE ? 'The workspace manager does not answer: try again in a moment.' : err.details });
+            } else {
+                throw err;
+            }
+        }
+    };
+    const checkId = (id: string): string => {
+        if (!DNS_LABEL.test(id)) {
+            throw new HttpError(404, `No workspace "${id.slice(0, 64)}".`);
+        }
+        return id;
+    };
+
+    router.get('/classes', handle(async (_req, res) => {
+        res.json({ classes: await directory.classes() });
+    }));
+    router.get('/workspaces', handle(async (_req, res) => {
+        res.json({ workspaces: directory.list(tenantOf(res)).map(ws => toJson(ws, hosts)) });
+    }));
+    router.get('/workspaces/:id', handle(async (req, res) => {
+        const ws = directory.get(tenantOf(res), checkId(String(req.params.id)));
+        if (!ws) {
+            throw new HttpError(404, `No workspace "${req.params.id}".`);
+        }
+        res.json({ workspace: toJson(ws, hosts) });
+    }));
+    router.post('/workspaces', handle(async (req, res) => {
+        const tenant = tenantOf(res);
+        const body = (req.body ?? {}) as { name?: unknown; className?: unknown; id?: unknown };
+        const name = typeof body.name === 'string' ? body.name.trim() : '';
+        if (!name || name.length > 100) {
+            throw new HttpError(400, 'Give the workspace a name (1 to 100 characters).');
+        }
+        if (typeof body.className !== 'string' || !body.className) {
+            throw new HttpError(400, 'Choose a class for the workspace (className).');
+        }
+        const id = body.id === undefined || body.id === '' ? idFromName(name) : body.id;
+        if (typeof id !== 'string' || !DNS_LABEL.test(id)) {
+            throw new HttpError(400, `"${String(id)}" cannot be a workspace id: use lowercase letters, digits and "-", starting with a letter${body.id ? '' : ' (the name must contain a letter)'}.`);
+        }
+        if (id.length > hosts.maxIdLength(tenant)) {
+            throw new HttpError(400, `The id "${id}" is too long for a host name: ids in tenant "${tenant}" have at most ${hosts.maxIdLength(tenant)} characters.`);
+        }
+        const ws = await directory.create(tenant, { id, name, className: body.className });
+        res.status(201).json({ workspace: toJson(ws, hosts) });
+    }));
+    router.post('/workspaces/:id/start', handle(async (req, res) => {
+        res.json({ workspace: toJson(await directory.start(tenantOf(res), checkId(String(req.params.id))), hosts) });
+    }));
+    router.post('/workspaces/:id/stop', handle(async (req, res) => {
+        res.json({ workspace: toJson(await directory.stop(tenantOf(res), checkId(String(req.params.id))), hosts) });
+    }));
+    router.delete('/workspaces/:id', handle(async (req, res) => {
+        res.json({ workspace: toJson(await directory.remove(tenantOf(res), checkId(String(req.params.id))), hosts) });
+    }));
+    // Server-sent events: a snapshot, then every change of the tenant's workspaces.
+    router.get('/events', (req, res) => {
+        const tenant = tenantOf(res);
+        res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
+        const send = (ws: WorkspaceView, deleted: boolean): void => {
+            res.write(`event: workspace\ndata: ${JSON.stringify({ workspace: toJson(ws, hosts), deleted })}\n\n`);
+        };
+        directory.list(tenant).forEach(ws => send(ws, false));
+        const unsubscribe = directory.onChange((ws, deleted) => {
+            if (ws.tenant === tenant) {
+                send(ws, deleted);
+            }
+        });
+        const ping = setInterval(() => res.write('event: ping\ndata: {}\n\n'), 25_000);
+        req.on('close', () => {
+            clearInterval(ping);
+            unsubscribe();
+        });
+    });
+    return router;
+}

@@ -1,0 +1,80 @@
+import * as fs from 'fs';
+import { DNS_LABEL } from '@warren/workspace-manager';
+import { AuthStore, UserRecord } from './auth-store';
+import { checkPasswordHash } from './passwords';
+
+/** User names: what people type, kept to what is safe in logs and URLs. */
+export const USER_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+export function checkUserName(name: unknown): string {
+    if (typeof name !== 'string' || !USER_NAME.test(name)) {
+        throw new Error(`"${String(name)}" is not a user name: use lowercase letters, digits, ".", "_" or "-" (at most 64, starting with a letter or digit).`);
+    }
+    return name;
+}
+
+export function checkTenant(tenant: unknown): string {
+    if (typeof tenant !== 'string' || !DNS_LABEL.test(tenant)) {
+        throw new Error(`"${String(tenant)}" is not a tenant name: use a DNS label such as "team-a" (lowercase letters, digits and "-", starting with a letter).`);
+    }
+    return tenant;
+}
+
+/**
+ * Reads a users file: `{"users": [{"name": "alice", "tenant": "team-a", "passwordHash": "$scrypt$..."}]}`.
+ * Every problem is reported at once, with the entry and field, and nothing is used unless all is well.
+ */
+export function readUsersFile(file: string): UserRecord[] {
+    let data: unknown;
+    try {
+        data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (err) {
+        throw new Error(`The users file ${file} could not be read: ${(err as Error).message}`);
+    }
+    const list = (data as { users?: unknown })?.users;
+    if (!Array.isArray(list)) {
+        throw new Error(`The users file ${file} must be a JSON object with a "users" list, e.g. {"users": [{"name": "alice", "tenant": "team-a", "passwordHash": "..."}]}.`);
+    }
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    const users = list.map((u: Record<string, unknown>, i): UserRecord => {
+        const where = `users[${i}]${typeof u?.name === 'string' ? ` (${u.name})` : ''}`;
+        for (const [field, check] of [['name', checkUserName], ['tenant', checkTenant]] as const) {
+            try {
+                check(u?.[field]);
+            } catch (err) {
+                problems.push(`${where}: ${field}: ${(err as Error).message}`);
+            }
+        }
+        const hashProblem = checkPasswordHash(u?.passwordHash);
+        if (hashProblem) {
+            problems.push(`${where}: passwordHash ${hashProblem}`);
+        }
+        if (seen.has(String(u?.name))) {
+            problems.push(`${where}: the name is used twice.`);
+        }
+        seen.add(String(u?.name));
+        return { user: String(u?.name), tenant: String(u?.tenant), passwordHash: String(u?.passwordHash), createdAt: '' };
+    });
+    if (problems.length) {
+        throw new Error(`The users file ${file} has problems:\n  ${problems.join('\n  ')}`);
+    }
+    return users;
+}
+
+/** Users from the file an admin manages (which win) and from the CLI's "warren user add". */
+export class Users {
+    protected readonly fromFile: Map<string, UserRecord>;
+
+    constructor(protected readonly store: AuthStore, fileUsers: UserRecord[] = []) {
+        this.fromFile = new Map(fileUsers.map(u => [u.user, u]));
+    }
+
+    get size(): number {
+        return this.fromFile.size + this.store.listUsers().filter(u => !this.fromFile.has(u.user)).length;
+    }
+
+    find(name: string): UserRecord | undefined {
+        return this.fromFile.get(name) ?? this.store.getUser(name);
+    }
+}

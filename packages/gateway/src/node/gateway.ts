@@ -1,0 +1,149 @@
+import * as fs from 'fs';
+import * as http from 'http';
+import * as https from 'https';
+import * as net from 'net';
+import * as path from 'path';
+import { gatewayApp } from './api/app';
+import { AuthStore, Identity } from './auth/auth-store';
+import { CookieNames } from './auth/cookies';
+import { LoginTokenSignIn, PasswordSignIn } from './auth/sign-in';
+import { readUsersFile, Users } from './auth/users';
+import { WorkspaceDirectory } from './directory';
+import { WorkspaceHosts } from './hosts';
+import { heartbeatHandler } from './idle/heartbeat';
+import { IdleMonitor, IdleOptions } from './idle/idle-monitor';
+import { WorkspaceTokens } from './idle/workspace-token';
+import { GatewayMetrics } from './metrics';
+import { refuseUpgrade, sendError } from './proxy/responses';
+import { WorkspaceProxy } from './proxy/workspace-proxy';
+
+export interface GatewayOptions {
+    /** gateway.db lives here. */
+    dataDir: string;
+    /** The address people open, e.g. http://localhost:7080; its host is the base domain of workspace origins. */
+    publicUrl: URL;
+    /** Where to listen; 127.0.0.1 by default. */
+    host?: string;
+    port: number;
+    directory: WorkspaceDirectory;
+    tokens: WorkspaceTokens;
+    metrics?: GatewayMetrics;
+    /** Who the printed login link signs in. */
+    owner: Identity;
+    usersFile?: string;
+    /** Idle stop; false turns it off. */
+    idle?: IdleOptions | false;
+    /** PEM files: serve HTTPS directly (or put a TLS-terminating proxy in front and keep this off). */
+    tls?: { certFile: string; keyFile: string };
+    sessionTtlMs?: number;
+    signInAttemptsPerMinute?: number;
+    log?: (entry: Record<string, unknown>) => void;
+}
+
+export interface Gateway {
+    /** The public address. */
+    url: string;
+    /** Where this gateway listens, for IDEs on this machine (heartbeats). */
+    listenUrl: string;
+    idle?: IdleMonitor;
+    metrics: GatewayMetrics;
+    auth: AuthStore;
+    /** A new one-time login link for the owner. */
+    loginUrl(): string;
+    stop(): Promise<void>;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Starts the gateway: sign-in, dashboard, API and workspace proxy on one port. */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+    const log = options.log ?? ((entry): void => { process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`); });
+    const hosts = new WorkspaceHosts(options.publicUrl);
+    const cookies = new CookieNames(hosts.secure);
+    const metrics = options.metrics ?? new GatewayMetrics();
+    const fileUsers = options.usersFile ? readUsersFile(options.usersFile) : [];
+    const auth = new AuthStore(path.join(options.dataDir, 'gateway.db'));
+    const users = new Users(auth, fileUsers);
+    const idle = options.idle === false ? undefined : new IdleMonitor(options.directory, options.tokens, metrics, log, options.idle);
+    const app = gatewayApp({
+        hosts, auth, cookies, directory: options.directory, metrics,
+        methods: [new LoginTokenSignIn(auth), new PasswordSignIn(users)],
+        sessionTtlMs: options.sessionTtlMs ?? 7 * DAY,
+        signInAttemptsPerMinute: options.signInAttemptsPerMinute ?? 10
+    });
+    const proxy = new WorkspaceProxy(hosts, auth, cookies, options.directory, idle, metrics, log);
+    const heartbeat = heartbeatHandler(options.tokens, touch => idle?.touch(touch.tenant, touch.id));
+
+    const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+        const where = hosts.classify(req.headers.host);
+        if (where.kind === 'workspace') {
+            proxy.handleRequest(req, res, where.label);
+        } else if (req.url === '/_warren/v1/heartbeat') {
+            heartbeat(req, res);
+        } else if (where.kind === 'gateway') {
+            app(req, res);
+        } else if (req.method === 'GET' || req.method === 'HEAD') {
+            // Another name for this address (127.0.0.1, a DNS-rebinding name): the canonical one has the cookies.
+            res.writeHead(308, { Location: new URL(req.url ?? '/', hosts.origin).toString() }).end();
+        } else {
+            sendError(req, res, 421, `This is Warren's gateway: use ${hosts.origin}.`);
+        }
+    };
+    const server = options.tls
+        ? https.createServer({ cert: fs.readFileSync(options.tls.certFile), key: fs.readFileSync(options.tls.keyFile) }, onRequest)
+        : http.createServer(onRequest);
+    const upgraded = new Set<net.Socket>();
+    server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+        socket.on('error', () => socket.destroy());
+        upgraded.add(socket);
+        socket.once('close', () => upgraded.delete(socket));
+        const where = hosts.classify(req.headers.host);
+        if (where.kind === 'workspace') {
+            proxy.handleUpgrade(req, socket, head, where.label);
+        } else {
+            refuseUpgrade(socket, 404, 'No WebSocket here.');
+        }
+    });
+    // Long-lived connections are the point of an IDE; only idle keep-alive sockets time out.
+    server.requestTimeout = 0;
+    server.keepAliveTimeout = 65_000;
+
+    const host = options.host ?? '127.0.0.1';
+    const sweep = setInterval(() => auth.sweep(), 60 * 60_000);
+    sweep.unref();
+    try {
+        await new Promise<void>((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(options.port, host, () => resolve());
+        });
+        await idle?.start();
+    } catch (err) {
+        server.close();
+        auth.close();
+        clearInterval(sweep);
+        const e = err as NodeJS.ErrnoException;
+        throw new Error(e.code === 'EADDRINUSE'
+            ? `Port ${options.port} on ${host} is in use: stop what listens there, or choose another port for the gateway.`
+            : `The gateway could not start: ${e.message}`);
+    }
+    const port = (server.address() as net.AddressInfo).port;
+    const listenHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+    log({ level: 'info', msg: 'gateway ready', url: hosts.origin, listen: `${host}:${port}` });
+    return {
+        url: hosts.origin,
+        listenUrl: `${options.tls ? 'https' : 'http'}://${listenHost.includes(':') ? `[${listenHost}]` : listenHost}:${port}`,
+        idle,
+        metrics,
+        auth,
+        loginUrl: () => `${hosts.origin}/login?token=${auth.createLoginToken(options.owner, DAY)}`,
+        stop: async () => {
+            idle?.stop();
+            clearInterval(sweep);
+            proxy.close();
+            server.closeAllConnections();
+            upgraded.forEach(socket => socket.destroy());
+            await new Promise<void>(resolve => server.close(() => resolve()));
+            auth.close();
+        }
+    };
+}
