@@ -1,0 +1,254 @@
+// The dashboard: the tenant's workspaces with live status, a form for a new one, and their actions.
+import { ApiError, listWorkspaces, request, Session, signOut, Workspace, WorkspaceClass, workspaceAction } from './api.js';
+import { byId, el, showMessage } from './dom.js';
+import { watchWorkspaces, WorkspaceEvent } from './events.js';
+import { WorkspaceRow, WorkspaceRowActions } from './workspace-row.js';
+
+const list = byId<HTMLUListElement>('workspaces');
+const announcer = byId('announcer');
+const pageMessage = byId('page-message');
+
+function describe(error: unknown): string {
+    return error instanceof ApiError ? error.message : String(error);
+}
+
+// --- The list. Updates come from three sources that can race: the event stream (always newest),
+// answers to this page's own requests, and full list fetches. Each change gets a number; an
+// answer or a list entry is applied only when no event for that workspace came after its request began.
+
+const rows = new Map<string, WorkspaceRow>();
+const changedAt = new Map<string, number>();
+let changeCount = 0;
+let loaded = false;
+
+function upsert(workspace: Workspace): WorkspaceRow {
+    let row = rows.get(workspace.id);
+    if (row) {
+        row.update(workspace);
+        return row;
+    }
+    row = new WorkspaceRow(workspace, rowActions);
+    rows.set(workspace.id, row);
+    const before = [...rows.values()].filter(other => other !== row && compare(other.workspace, workspace) > 0)
+        .sort((a, b) => compare(a.workspace, b.workspace))[0];
+    list.insertBefore(row.element, before?.element ?? null);
+    renderSummary();
+    return row;
+}
+
+function compare(a: Workspace, b: Workspace): number {
+    return (a.name || a.id).localeCompare(b.name || b.id) || a.id.localeCompare(b.id);
+}
+
+function remove(id: string): void {
+    const row = rows.get(id);
+    if (!row) {
+        return;
+    }
+    const hadFocus = row.element.contains(document.activeElement);
+    row.element.remove();
+    rows.delete(id);
+    if (hadFocus) {
+        byId('list-heading').focus();
+    }
+    showMessage(announcer, `Deleted ${row.workspace.name || id}.`);
+    renderSummary();
+}
+
+function renderSummary(): void {
+    byId('count').textContent = loaded ? String(rows.size) : '';
+    byId('empty').hidden = !loaded || rows.size > 0;
+    byId('loading').hidden = loaded;
+}
+
+function onEvent(event: WorkspaceEvent): void {
+    changedAt.set(event.workspace.id, ++changeCount);
+    if (event.deleted) {
+        remove(event.workspace.id);
+    } else {
+        upsert(event.workspace);
+    }
+}
+
+/** Applies a request's answer unless an event about the workspace arrived since the request began. */
+function applyAnswer(workspace: Workspace, since: number): WorkspaceRow | undefined {
+    if ((changedAt.get(workspace.id) ?? 0) > since) {
+        return rows.get(workspace.id);
+    }
+    changedAt.set(workspace.id, ++changeCount);
+    return upsert(workspace);
+}
+
+async function refreshList(): Promise<void> {
+    const since = changeCount;
+    try {
+        const workspaces = await listWorkspaces();
+        const ids = new Set(workspaces.map(workspace => workspace.id));
+        for (const id of [...rows.keys()]) {
+            if (!ids.has(id) && (changedAt.get(id) ?? 0) <= since) {
+                remove(id);
+            }
+        }
+        for (const workspace of workspaces) {
+            applyAnswer(workspace, since);
+        }
+        loaded = true;
+        showMessage(pageMessage, '');
+        renderSummary();
+    } catch (error) {
+        showMessage(pageMessage, `Could not load the workspaces: ${describe(error)}`);
+    }
+}
+
+// --- Actions on one workspace.
+
+async function act(row: WorkspaceRow, call: () => Promise<Workspace>): Promise<void> {
+    const since = changeCount;
+    row.setBusy(true);
+    row.showError('');
+    try {
+        applyAnswer(await call(), since);
+    } catch (error) {
+        row.showError(describe(error));
+    } finally {
+        row.setBusy(false);
+    }
+}
+
+const rowActions: WorkspaceRowActions = {
+    start: row => void act(row, () => workspaceAction(row.id, 'start')),
+    stop: row => void act(row, () => workspaceAction(row.id, 'stop')),
+    delete: async row => {
+        if (await confirmDelete(row.workspace)) {
+            await act(row, async () =>
+                (await request<{ workspace: Workspace }>('DELETE', `/api/v1/workspaces/${encodeURIComponent(row.id)}`)).workspace);
+        }
+    }
+};
+
+function confirmDelete(workspace: Workspace): Promise<boolean> {
+    const dialog = byId<HTMLDialogElement>('delete-dialog');
+    byId('delete-title').textContent = `Delete ${workspace.name || workspace.id}?`;
+    byId('delete-text').replaceChildren(
+        'The workspace ', el('strong', {}, workspace.name || workspace.id), ' (', el('code', {}, workspace.id), ') ',
+        'and all its files will be deleted. This cannot be undone.');
+    dialog.returnValue = '';
+    dialog.showModal();
+    return new Promise(resolve => dialog.addEventListener('close', () => resolve(dialog.returnValue === 'delete'), { once: true }));
+}
+
+// --- The new-workspace form.
+
+const form = byId<HTMLFormElement>('create-form');
+const nameInput = byId<HTMLInputElement>('name');
+const classSelect = byId<HTMLSelectElement>('class');
+const createButton = byId<HTMLButtonElement>('create');
+const createMessage = byId('create-message');
+let classes: WorkspaceClass[] = [];
+
+/** The id the gateway derives from a name: lower case, runs of other characters as "-", at most 40. */
+function deriveId(name: string): string {
+    const id = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+    return id.slice(0, 40).replace(/-+$/, '');
+}
+
+function renderIdHint(): void {
+    const id = deriveId(nameInput.value);
+    const hint = byId('id-hint');
+    if (!id) {
+        hint.textContent = 'Its ID comes from the name.';
+    } else if (!/^[a-z]/.test(id)) {
+        hint.textContent = 'Its ID comes from the name and must start with a letter.';
+    } else {
+        hint.replaceChildren('ID: ', el('code', {}, id));
+    }
+}
+
+function renderClassHint(): void {
+    const chosen = classes.find(c => c.name === classSelect.value);
+    const parts: string[] = [];
+    if (chosen?.gpuCount) {
+        parts.push(`${chosen.gpuCount} × ${chosen.gpuResource}.`);
+    }
+    if (chosen?.idleTimeoutSeconds) {
+        parts.push(`Stops after ${Math.round(chosen.idleTimeoutSeconds / 60)} minutes without use.`);
+    }
+    byId('class-hint').textContent = parts.join(' ');
+}
+
+async function loadClasses(): Promise<void> {
+    try {
+        classes = (await request<{ classes: WorkspaceClass[] }>('GET', '/api/v1/classes')).classes;
+    } catch (error) {
+        showMessage(createMessage, `Could not load the workspace classes: ${describe(error)}`);
+        return;
+    }
+    classSelect.replaceChildren(...classes.map(c =>
+        el('option', { value: c.name }, c.description ? `${c.name} — ${c.description}` : c.name)));
+    if (!classes.length) {
+        showMessage(createMessage, 'No workspace classes are configured: ask an admin to define one.');
+    }
+    renderClassHint();
+}
+
+form.addEventListener('submit', async event => {
+    event.preventDefault();
+    const since = changeCount;
+    createButton.disabled = true;
+    showMessage(createMessage, '');
+    try {
+        const { workspace } = await request<{ workspace: Workspace }>('POST', '/api/v1/workspaces',
+            { name: nameInput.value.trim(), className: classSelect.value });
+        const row = applyAnswer(workspace, since);
+        row?.highlight();
+        row?.element.scrollIntoView({ block: 'nearest' });
+        form.reset();
+        classSelect.value = workspace.className;
+        renderIdHint();
+        showMessage(announcer, `Created ${workspace.name || workspace.id}.`);
+    } catch (error) {
+        showMessage(createMessage, describe(error));
+        nameInput.focus();
+    } finally {
+        createButton.disabled = false;
+    }
+});
+nameInput.addEventListener('input', renderIdHint);
+classSelect.addEventListener('change', renderClassHint);
+
+// --- The page.
+
+async function loadSession(): Promise<void> {
+    try {
+        const session = await request<Session>('GET', '/api/v1/session');
+        byId('account').replaceChildren(
+            el('span', { class: 'account-user' }, session.user),
+            el('span', { class: 'account-tenant', title: 'Tenant' }, session.tenant));
+    } catch (error) {
+        showMessage(pageMessage, describe(error));
+    }
+}
+
+byId('sign-out').addEventListener('click', async event => {
+    const button = event.currentTarget as HTMLButtonElement;
+    button.disabled = true;
+    try {
+        await signOut();
+    } catch (error) {
+        showMessage(pageMessage, `Could not sign out: ${describe(error)}`);
+        button.disabled = false;
+    }
+});
+
+watchWorkspaces({
+    onDidChangeWorkspace: onEvent,
+    onDidChangeConnection: connected => {
+        const connection = byId('connection');
+        connection.replaceChildren(...connected ? [] : [el('span', { class: 'spinner', 'aria-hidden': 'true' }), ' Reconnecting…']);
+    },
+    onDidReconnect: () => void refreshList()
+});
+void loadSession();
+void loadClasses();
+void refreshList();
+renderIdHint();
