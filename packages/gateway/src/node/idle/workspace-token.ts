@@ -1,5 +1,6 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as path from 'path';
 
 /**
  * The secret a workspace's IDE shows the gateway (heartbeats) and the gateway shows the IDE (idle
@@ -12,6 +13,7 @@ export class WorkspaceTokens {
     /** Reads the key, making it on first use. */
     static fromFile(file: string): WorkspaceTokens {
         if (!fs.existsSync(file)) {
+            fs.mkdirSync(path.dirname(file), { recursive: true });
             fs.writeFileSync(file, crypto.randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
         }
         const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'hex');

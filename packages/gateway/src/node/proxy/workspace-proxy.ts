@@ -32,6 +32,12 @@ export class WorkspaceProxy {
     ) {
         // The Host header goes through as it is: Theia checks that a WebSocket's Origin matches it.
         this.proxy = createProxyServer({ xfwd: true, ws: true });
+        this.proxy.on('proxyRes', (ideResponse: http.IncomingMessage) => {
+            ideResponse.on('data', (chunk: Buffer) => this.metrics.bytes.inc({ direction: 'out' }, chunk.length));
+        });
+        this.proxy.on('open', (ideSocket: net.Socket) => {
+            ideSocket.on('data', (chunk: Buffer) => this.metrics.bytes.inc({ direction: 'out' }, chunk.length));
+        });
         this.proxy.on('error', (err: Error, req: http.IncomingMessage, target: http.ServerResponse | net.Socket) => {
             this.metrics.errors.inc({ reason: (err as NodeJS.ErrnoException).code ?? 'error' });
             if (target instanceof http.ServerResponse) {
@@ -117,11 +123,8 @@ export class WorkspaceProxy {
         this.activity?.touch(ws.tenant, ws.id);
         this.metrics.requests.inc({ kind: 'websocket', code: '1xx' });
         this.metrics.openConnections.inc();
-        socket.once('close', () => {
-            this.metrics.openConnections.dec();
-            this.metrics.bytes.inc({ direction: 'in' }, socket.bytesRead);
-            this.metrics.bytes.inc({ direction: 'out' }, socket.bytesWritten);
-        });
+        socket.on('data', (chunk: Buffer) => this.metrics.bytes.inc({ direction: 'in' }, chunk.length));
+        socket.once('close', () => this.metrics.openConnections.dec());
         this.proxy.ws(req, socket, head, { target: ws.ideUrl });
     }
 
