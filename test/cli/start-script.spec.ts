@@ -16,10 +16,16 @@ describe('scripts/start.sh', () => {
         return { code: r.status, stderr: r.stderr };
     };
 
-    it('should name a workspace folder that does not exist', () => {
-        const r = start([path.join(tmp, 'missing')]);
+    it('should name a template folder that does not exist', () => {
+        const r = start(['--template', path.join(tmp, 'missing')]);
         assert.equal(r.code, 1);
-        assert.match(r.stderr, /the workspace folder .*missing does not exist/);
+        assert.match(r.stderr, /the template folder .*missing does not exist/);
+    });
+
+    it('should say what to do with a folder given as before', () => {
+        const r = start([tmp]);
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /opens no folder now.*pass --template/);
     });
 
     it('should refuse a port that is not a port', () => {

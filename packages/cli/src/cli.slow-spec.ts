@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Answer, BrowserLike } from '@warren/gateway/lib/node/testing/browser-like';
 import { freePort } from '@warren/ide-launcher';
 
 const MAIN = path.join(__dirname, 'main.js');
@@ -13,15 +14,23 @@ const REPO = path.resolve(__dirname, '..', '..', '..');
 describe('the warren CLI', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-cli-'));
     let port: number;
+    let gatewayPort: number;
     let serve: ChildProcess | undefined;
     let env: NodeJS.ProcessEnv;
 
-    const startServe = async (): Promise<void> => {
-        serve = spawn(process.execPath, [MAIN, 'serve', '--data-dir', dataDir, '--port', String(port), '--metrics-port', '0', '--template', path.join(REPO, 'examples', 'hello')],
-            { stdio: ['ignore', 'pipe', 'pipe'] });
+    const startServe = async (): Promise<string> => {
+        serve = spawn(process.execPath, [MAIN, 'serve', '--data-dir', dataDir, '--grpc-port', String(port), '--port', String(gatewayPort), '--metrics-port', '0',
+            '--template', path.join(REPO, 'examples', 'hello')], { stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';
-        await new Promise<void>((resolve, reject) => {
-            serve!.stdout!.on('data', (c: Buffer) => { out += c; if (out.includes('workspace manager ready')) { resolve(); } });
+        return new Promise<string>((resolve, reject) => {
+            serve!.stdout!.on('data', (c: Buffer) => { out += c; });
+            serve!.stderr!.on('data', (c: Buffer) => {
+                out += c;
+                const link = /(http:\/\/localhost:\d+\/login\?token=\S+)/.exec(out);
+                if (link) {
+                    resolve(link[1]);
+                }
+            });
             serve!.once('exit', code => reject(new Error(`warren serve exited (${code}): ${out}`)));
         });
     };
@@ -44,9 +53,11 @@ describe('the warren CLI', () => {
         }
     };
 
+    let loginUrl: string;
     before(async () => {
         port = await freePort();
-        await startServe();
+        gatewayPort = await freePort();
+        loginUrl = await startServe();
         const token = warren('token', 'create', '--data-dir', dataDir, '--tenant', 'alice', '-o', 'json');
         assert.equal(token.code, 0, token.stderr);
         env = { ...process.env, WARREN_ADDR: `127.0.0.1:${port}`, WARREN_TOKEN: JSON.parse(token.stdout).token };
@@ -97,6 +108,44 @@ describe('the warren CLI', () => {
         const again = await phase('api', 'PHASE_RUNNING');
         assert.notEqual(again.status, ws.status);
         assert.equal(fs.readFileSync(path.join(files, 'notes.txt'), 'utf8'), 'written before the crash');
+    });
+
+    it('should print a login link that works once, and make more with login-url', async () => {
+        const use = (url: string): Promise<Answer> => new BrowserLike(gatewayPort).request('GET', url);
+        assert.equal(new URL(loginUrl).port, String(gatewayPort));
+        const first = await use(loginUrl);
+        assert.equal(first.status, 303);
+        assert.equal(first.headers.location, '/');
+        assert.match(String(first.headers['set-cookie']), /^warren_session=.*HttpOnly; SameSite=Lax/);
+        const again = await use(loginUrl);
+        assert.match(again.headers.location ?? '', /^\/login\?error=/);
+        const fresh = warren('login-url', '--data-dir', dataDir);
+        assert.equal(fresh.code, 0, fresh.stderr);
+        assert.equal((await use(fresh.stdout.trim())).headers.location, '/');
+    });
+
+    it('should add users with a password from stdin, and refuse bad input', () => {
+        const add = spawnSync(process.execPath, [MAIN, 'user', '--data-dir', dataDir, 'add', 'carol', '--tenant', 'team-c'], { input: 'a long password\n', encoding: 'utf8' });
+        assert.equal(add.status, 0, add.stderr);
+        assert.match(warren('user', '--data-dir', dataDir, 'list').stdout, /carol\s+team-c/);
+        const short = spawnSync(process.execPath, [MAIN, 'user', '--data-dir', dataDir, 'add', 'dave', '--tenant', 'team-d'], { input: 'short\n', encoding: 'utf8' });
+        assert.match(short.stderr, /A password has 8 to 1024 characters/);
+        const badName = spawnSync(process.execPath, [MAIN, 'user', '--data-dir', dataDir, 'add', 'Dave Smith', '--tenant', 'team-d'], { input: 'a long password\n', encoding: 'utf8' });
+        assert.match(badName.stderr, /is not a user name/);
+        const hash = spawnSync(process.execPath, [MAIN, 'user', 'hash-password'], { input: 'a long password\n', encoding: 'utf8' });
+        assert.match(hash.stdout, /^\$scrypt\$ln=15,r=8,p=1\$/);
+    });
+
+    it('should refuse a bad serve configuration before starting anything', () => {
+        const other = path.join(dataDir, 'not-used');
+        const badUrl = warren('serve', '--data-dir', other, '--public-url', 'https://warren.example.com/ide');
+        assert.match(badUrl.stderr, /--public-url .* must be http\(s\):\/\/HOST\[:PORT\] with a DNS name \(no path\)/);
+        const usersFile = path.join(dataDir, 'users.json');
+        fs.writeFileSync(usersFile, JSON.stringify({ users: [{ name: 'eve', tenant: 'Team E', passwordHash: 'plain' }] }));
+        const badUsers = warren('serve', '--data-dir', other, '--users-file', usersFile);
+        assert.match(badUsers.stderr, /users\[0\] \(eve\): tenant: "Team E" is not a tenant name/);
+        assert.match(badUsers.stderr, /passwordHash must be a scrypt hash/);
+        assert.equal(fs.existsSync(other), false);
     });
 
     it('should ask before deleting', () => {

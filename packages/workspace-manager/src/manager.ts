@@ -104,7 +104,10 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
         server.forceShutdown();
         metricsServer?.close();
         store.close();
-        throw new Error(`The workspace manager could not start: ${(err as Error).message}`);
+        const message = (err as Error).message;
+        throw new Error(/EADDRINUSE/.test(message)
+            ? `The workspace manager could not start: port ${options.port} on ${host} (its gRPC API) or ${options.metricsPort ?? 0} (metrics) is in use. Is another "warren serve" running? Stop it, or pass --grpc-port N / --metrics-port N.`
+            : `The workspace manager could not start: ${message}`);
     }
 }
 

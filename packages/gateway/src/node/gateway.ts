@@ -123,7 +123,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         clearInterval(sweep);
         const e = err as NodeJS.ErrnoException;
         throw new Error(e.code === 'EADDRINUSE'
-            ? `Port ${options.port} on ${host} is in use: stop what listens there, or choose another port for the gateway.`
+            ? `Port ${options.port} on ${host} is in use: stop what listens there, or start with --port N.`
             : `The gateway could not start: ${e.message}`);
     }
     const port = (server.address() as net.AddressInfo).port;
