@@ -1,0 +1,80 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { freePort } from '@warren/ide-launcher';
+import { REPO } from './test-ide';
+
+export interface WarrenServe {
+    /** The one-time login link `warren serve` printed. */
+    loginUrl: string;
+    /** http://localhost:<port> */
+    gateway: string;
+    port: number;
+    dataDir: string;
+    /** Where a workspace's files are. */
+    files(tenant: string, id: string): string;
+    output(): string;
+    stop(): Promise<void>;
+}
+
+/**
+ * `warren serve` as a person runs it (the README's start command ends in it), with a temporary data
+ * folder and HOME, free ports, and the sample module as the template; resolves with the login link it prints.
+ */
+export async function startWarrenServe(extraArgs: string[] = []): Promise<WarrenServe> {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-serve-'));
+    const dataDir = path.join(tmp, 'data');
+    const port = await freePort();
+    const args = [path.join(REPO, 'packages', 'cli', 'lib', 'main.js'), 'serve', '--data-dir', dataDir, '--port', String(port),
+        '--grpc-port', String(await freePort()), '--metrics-port', '0', '--template', path.join(REPO, 'examples', 'hello'), ...extraArgs];
+    const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GOTELEMETRY: 'off' } });
+    let out = '';
+    const loginUrl = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`warren serve printed no login link in 60 s:\n${out}`)), 60_000);
+        child.stdout!.on('data', (c: Buffer) => { out += c; });
+        child.stderr!.on('data', (c: Buffer) => {
+            out += c;
+            const link = /(http:\/\/localhost:\d+\/login\?token=\S+)/.exec(out);
+            if (link) {
+                clearTimeout(timer);
+                resolve(link[1]);
+            }
+        });
+        child.once('exit', code => { clearTimeout(timer); reject(new Error(`warren serve exited (${code}):\n${out}`)); });
+    });
+    return {
+        loginUrl,
+        gateway: `http://localhost:${port}`,
+        port,
+        dataDir,
+        files: (tenant, id) => path.join(dataDir, 'tenants', tenant, 'workspaces', id, 'files'),
+        output: () => out,
+        stop: async () => {
+            // Workspaces first: the IDEs outlive the manager by design (the next start adopts them).
+            const exited = new Promise(resolve => child.once('exit', resolve));
+            child.kill('SIGTERM');
+            await exited;
+            for (const runtime of findRuntimeFiles(dataDir)) {
+                const { pid } = JSON.parse(fs.readFileSync(runtime, 'utf8')) as { pid: number };
+                try {
+                    process.kill(-pid, 'SIGKILL');
+                } catch {
+                    // already gone
+                }
+            }
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
+    };
+}
+
+function findRuntimeFiles(dataDir: string): string[] {
+    const tenants = path.join(dataDir, 'tenants');
+    if (!fs.existsSync(tenants)) {
+        return [];
+    }
+    return fs.readdirSync(tenants).flatMap(t => {
+        const dir = path.join(tenants, t, 'workspaces');
+        return fs.existsSync(dir) ? fs.readdirSync(dir).map(id => path.join(dir, id, 'runtime.json')).filter(f => fs.existsSync(f)) : [];
+    });
+}
