@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Browser, Page } from 'playwright-core';
+import { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
 import { IdePage } from '../support/ide-page';
 import { REPO } from '../support/test-ide';
@@ -37,8 +37,8 @@ describe('Warren in the browser through the gateway', () => {
         await warren?.stop();
     });
 
-    const row = (id: string) => page.locator(`[data-workspace="${id}"]`);
-    const waitForPhase = (id: string, phase: string) => row(id).locator(`[data-phase="${phase}"]`).waitFor({ timeout: 90_000 });
+    const row = (id: string): Locator => page.locator(`[data-workspace="${id}"]`);
+    const waitForPhase = (id: string, phase: string): Promise<void> => row(id).locator(`[data-phase="${phase}"]`).waitFor({ timeout: 90_000 });
     const openIde = async (): Promise<IdePage> => {
         await row('hello').getByRole('link', { name: 'Open', exact: true }).click();
         await page.waitForURL(/^http:\/\/hello--default\.localhost:\d+\/$/, { timeout: 90_000 });
