@@ -1,8 +1,11 @@
 import { CommandContribution } from '@theia/core/lib/common';
 import { FrontendApplicationContribution, ServiceConnectionProvider } from '@theia/core/lib/browser';
 import { ContainerModule } from '@theia/core/shared/inversify';
+import { ACTIVITY_SERVICE_PATH, ActivityService } from '../common/activity-protocol';
 import { GO_TOOLCHAIN_SERVICE_PATH, GoToolchainService } from '../common/go-toolchain-protocol';
+import { ActivityClientImpl } from './activity-client-impl';
 import { GoToolchainStatusContribution } from './go-toolchain-status-contribution';
+import { UserInputReporter } from './user-input-reporter';
 
 export default new ContainerModule(bind => {
     bind(GoToolchainService).toDynamicValue(ctx =>
@@ -11,4 +14,12 @@ export default new ContainerModule(bind => {
     bind(GoToolchainStatusContribution).toSelf().inSingletonScope();
     bind(FrontendApplicationContribution).toService(GoToolchainStatusContribution);
     bind(CommandContribution).toService(GoToolchainStatusContribution);
+
+    bind(ActivityClientImpl).toSelf().inSingletonScope();
+    // The proxy opens this frontend's connection, and the backend calls ActivityClientImpl through it.
+    bind(ActivityService).toDynamicValue(ctx =>
+        ServiceConnectionProvider.createProxy<ActivityService>(ctx.container, ACTIVITY_SERVICE_PATH, ctx.container.get(ActivityClientImpl))
+    ).inSingletonScope();
+    bind(UserInputReporter).toSelf().inSingletonScope();
+    bind(FrontendApplicationContribution).toService(UserInputReporter);
 });
