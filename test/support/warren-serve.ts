@@ -63,7 +63,9 @@ export async function startWarrenServe(extraArgs: string[] = []): Promise<Warren
                     // already gone
                 }
             }
-            fs.rmSync(tmp, { recursive: true, force: true });
+            // Terminals run in sessions of their own: whatever still works in the data folder goes too.
+            killProcessesUnder(tmp);
+            fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
         }
     };
 }
@@ -77,4 +79,17 @@ function findRuntimeFiles(dataDir: string): string[] {
         const dir = path.join(tenants, t, 'workspaces');
         return fs.existsSync(dir) ? fs.readdirSync(dir).map(id => path.join(dir, id, 'runtime.json')).filter(f => fs.existsSync(f)) : [];
     });
+}
+
+/** SIGKILLs every process whose working folder is inside dir (shells and the commands they run). */
+function killProcessesUnder(dir: string): void {
+    for (const pid of fs.readdirSync('/proc').filter(name => /^\d+$/.test(name))) {
+        try {
+            if (fs.readlinkSync(`/proc/${pid}/cwd`).startsWith(dir)) {
+                process.kill(Number(pid), 'SIGKILL');
+            }
+        } catch {
+            // gone, or not ours
+        }
+    }
 }

@@ -1,0 +1,109 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
+import { eventually } from '../support/eventually';
+import { IdePage } from '../support/ide-page';
+import { REPO } from '../support/test-ide';
+import { startWarrenServe, WarrenServe } from '../support/warren-serve';
+
+const TIMEOUT_SECONDS = 24;
+const UNSAVED = '// typed, never saved: the idle stop saves it';
+const LONG_TEST = 'TestWarrenIdleLongRunning';
+
+/**
+ * The idle stop with everything real: `warren serve` with a class whose idle timeout is 24 s,
+ * heartbeats and idle checks every second, two workspaces open in chromium. "quiet" has an unsaved
+ * edit and nobody touches it: the IDE warns, saves, and the gateway stops it. "busy" runs a long
+ * `go test` in a terminal while nobody touches it either: it is not stopped.
+ */
+describe('idle stop through the gateway', () => {
+    let warren: WarrenServe;
+    let browser: Browser;
+    let context: BrowserContext;
+    let quietStartedAt = 0;
+    let busySince = 0;
+
+    before(async () => {
+        const classes = path.join(fs.mkdtempSync(path.join(REPO, 'test-results', 'idle-')), 'classes.json');
+        fs.writeFileSync(classes, JSON.stringify([{ name: 'small', description: 'small, quick to idle', cpu: '2', memory: '4Gi', disk: '10Gi', idleTimeoutSeconds: TIMEOUT_SECONDS }]));
+        warren = await startWarrenServe(['--classes', classes, '--heartbeat-seconds', '1', '--idle-check-seconds', '1']);
+        browser = await launchChromium();
+        context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+        const dashboard = await context.newPage();
+        await dashboard.goto(warren.loginUrl);
+        for (const name of ['Quiet', 'Busy']) {
+            await dashboard.getByLabel('Name').fill(name);
+            await dashboard.getByRole('button', { name: 'Create workspace' }).click();
+            await dashboard.locator(`[data-workspace="${name.toLowerCase()}"] [data-phase="running"]`).waitFor({ timeout: 90_000 });
+        }
+        await dashboard.close();
+    });
+
+    after(async () => {
+        fs.mkdirSync(path.join(REPO, 'test-results'), { recursive: true });
+        for (const [i, page] of (context?.pages() ?? []).entries()) {
+            await page.screenshot({ path: path.join(REPO, 'test-results', `idle-stop-${i}.png`) }).catch(() => undefined);
+        }
+        await browser?.close();
+        spawnSync('pkill', ['-f', LONG_TEST]);
+        await warren?.stop();
+    });
+
+    const phase = async (id: string): Promise<string> =>
+        (await (await context.request.get(`${warren.gateway}/api/v1/workspaces/${id}`)).json() as { workspace: { phase: string } }).workspace.phase;
+    const openIde = async (id: string): Promise<Page> => {
+        const page = await context.newPage();
+        await page.goto(`${warren.gateway}/open/${id}`);
+        await page.locator('#theia-app-shell').waitFor({ state: 'visible', timeout: 90_000 });
+        return page;
+    };
+
+    it('should keep a workspace running a long go test in a terminal', async () => {
+        fs.writeFileSync(path.join(warren.files('default', 'busy'), 'long_test.go'),
+            `package main\n\nimport (\n\t"testing"\n\t"time"\n)\n\nfunc ${LONG_TEST}(t *testing.T) {\n\ttime.Sleep(120 * time.Second)\n}\n`);
+        const page = await openIde('busy');
+        await page.locator('.lm-MenuBar-item', { hasText: 'Terminal' }).click();
+        await page.locator('.lm-Menu-item', { hasText: 'New Terminal' }).first().click();
+        const terminal = page.locator('.terminal-container .xterm').last();
+        await terminal.waitFor({ timeout: 30_000 });
+        await terminal.click();
+        await page.keyboard.type(`go test -count=1 -run ${LONG_TEST} .`);
+        await page.keyboard.press('Enter');
+        await eventually('the test binary running', async () => spawnSync('pgrep', ['-f', `test.run=${LONG_TEST}`]).status === 0 || undefined, 90_000);
+        busySince = Date.now();
+    });
+
+    it('should warn, save the unsaved edit and stop a workspace nobody uses', async () => {
+        const page = await openIde('quiet');
+        const ide = new IdePage(browser, context, page);
+        await ide.openFile('main.go', 'package main');
+        await ide.cursorAtEndOfLine('main.go', 16);
+        await page.keyboard.press('Enter');
+        await page.keyboard.type(UNSAVED);
+        quietStartedAt = Date.now();
+        // From here nobody touches anything.
+        await page.locator('.theia-notification-toasts .theia-notification-message', { hasText: 'has been idle and stops in' }).waitFor({ timeout: 90_000 });
+        await eventually('quiet stopped', async () => (await phase('quiet')) === 'stopped' || undefined, 90_000);
+        assert.ok(Date.now() - quietStartedAt >= TIMEOUT_SECONDS * 1000, 'not before its timeout');
+        assert.match(fs.readFileSync(path.join(warren.files('default', 'quiet'), 'main.go'), 'utf8'), new RegExp(UNSAVED));
+        assert.match(warren.output(), /"msg":"stopping idle workspace","tenant":"default","workspace":"quiet"/);
+    });
+
+    it('should still run the busy workspace well past its idle timeout', async () => {
+        const past = busySince + (TIMEOUT_SECONDS + 10) * 1000;
+        await new Promise(resolve => setTimeout(resolve, Math.max(0, past - Date.now())));
+        assert.equal(await phase('busy'), 'running');
+        assert.doesNotMatch(warren.output(), /"msg":"stopping idle workspace","tenant":"default","workspace":"busy"/);
+    });
+
+    it('should start the stopped workspace again on the next visit, with its files', async () => {
+        const page = await openIde('quiet');
+        const ide = new IdePage(browser, context, page);
+        const editor = await ide.openFile('main.go', 'package main');
+        await editor.locator('.view-line', { hasText: 'the idle stop saves it' }).waitFor({ timeout: 30_000 });
+    });
+});
