@@ -70,11 +70,12 @@ export class WorkspaceHosts {
      * tenant's: labels of other tenants are never resolved, so they answer like missing ones.
      */
     idOf(label: string, tenant: string): string | undefined {
-        const suffix = `${SEPARATOR}${tenant}`;
-        if (!label.endsWith(suffix)) {
+        // Tenant names have no "--" (checkTenant), so the last separator splits a label one way only.
+        const at = label.lastIndexOf(SEPARATOR);
+        if (at <= 0 || label.slice(at + SEPARATOR.length) !== tenant) {
             return undefined;
         }
-        const id = label.slice(0, -suffix.length);
+        const id = label.slice(0, at);
         return DNS_LABEL.test(id) ? id : undefined;
     }
 }

@@ -13,9 +13,10 @@ export function checkUserName(name: unknown): string {
     return name;
 }
 
+/** A tenant name: a DNS label without "--", which separates the id from the tenant in workspace host names. */
 export function checkTenant(tenant: unknown): string {
-    if (typeof tenant !== 'string' || !DNS_LABEL.test(tenant)) {
-        throw new Error(`"${String(tenant)}" is not a tenant name: use a DNS label such as "team-a" (lowercase letters, digits and "-", starting with a letter).`);
+    if (typeof tenant !== 'string' || !DNS_LABEL.test(tenant) || tenant.includes('--') || tenant.length > 40) {
+        throw new Error(`"${String(tenant)}" is not a tenant name: use a DNS label such as "team-a" (lowercase letters, digits and single "-", starting with a letter, at most 40 characters).`);
     }
     return tenant;
 }
