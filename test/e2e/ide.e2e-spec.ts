@@ -69,18 +69,10 @@ describe('the Warren IDE in chromium, used as a person would', () => {
     });
 
     it('should run go version in a terminal', async () => {
-        await page.locator('.lm-MenuBar-item', { hasText: 'Terminal' }).click();
-        await page.locator('.lm-Menu-item', { hasText: 'New Terminal' }).first().click();
-        const terminal = page.locator('.terminal-container .xterm').last();
-        await terminal.waitFor({ timeout: 30_000 });
-        await terminal.click();
+        const terminal = await ui.newTerminal();
         await page.keyboard.type('go version\n');
-        // xterm draws on a canvas, so read the screen the way a person copies it: select all, copy.
         const text = await eventually('go version output in the terminal', async () => {
-            await terminal.click();
-            await page.keyboard.press('Control+A');
-            await page.keyboard.press('Control+C');
-            const copied: string = await page.evaluate(() => navigator.clipboard.readText());
+            const copied = await ui.terminalText(terminal);
             return copied.includes(`go version go${GO_VERSION}`) ? copied : undefined;
         });
         assert.match(text, new RegExp(`go version go${GO_VERSION.replace(/\./g, '\\.')} linux/`));

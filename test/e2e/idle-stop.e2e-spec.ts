@@ -66,11 +66,7 @@ describe('idle stop through the gateway', () => {
         fs.writeFileSync(path.join(warren.files('default', 'busy'), 'long_test.go'),
             `package main\n\nimport (\n\t"testing"\n\t"time"\n)\n\nfunc ${LONG_TEST}(t *testing.T) {\n\ttime.Sleep(120 * time.Second)\n}\n`);
         const page = await openIde('busy');
-        await page.locator('.lm-MenuBar-item', { hasText: 'Terminal' }).click();
-        await page.locator('.lm-Menu-item', { hasText: 'New Terminal' }).first().click();
-        const terminal = page.locator('.terminal-container .xterm').last();
-        await terminal.waitFor({ timeout: 30_000 });
-        await terminal.click();
+        await new IdePage(browser, context, page).newTerminal();
         await page.keyboard.type(`go test -count=1 -run ${LONG_TEST} .`);
         await page.keyboard.press('Enter');
         await eventually('the test binary running', async () => spawnSync('pgrep', ['-f', `test.run=${LONG_TEST}`]).status === 0 || undefined, 90_000);

@@ -122,18 +122,11 @@ describe('idle stop in the IDE', () => {
     });
 
     it('should keep sending heartbeats that name a command running in a terminal, while nobody types', async () => {
-        await page.locator('.lm-MenuBar-item', { hasText: 'Terminal' }).click();
-        await page.locator('.lm-Menu-item', { hasText: 'New Terminal' }).first().click();
-        const terminal = page.locator('.terminal-container .xterm').last();
-        await terminal.waitFor({ timeout: 30_000 });
-        await terminal.click();
+        const terminal = await ui.newTerminal();
         // The token stays with the IDE backend: what runs in a terminal does not inherit it.
         await page.keyboard.type('echo "token:${WARREN_WORKSPACE_TOKEN:-unset}"\n');
         await eventually('the echo in the terminal', async () => {
-            await terminal.click();
-            await page.keyboard.press('Control+A');
-            await page.keyboard.press('Control+C');
-            const copied: string = await page.evaluate(() => navigator.clipboard.readText());
+            const copied = await ui.terminalText(terminal);
             return /^token:unset$/m.test(copied) ? copied : undefined;
         });
         const from = gateway.heartbeats.length;

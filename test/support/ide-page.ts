@@ -49,6 +49,27 @@ export class IdePage {
         await this.page.locator('#theia-statusBar .element', { hasText: new RegExp(`^Ln ${line}, Col \\d+$`) }).waitFor({ timeout: 10_000 });
     }
 
+    /** Opens a terminal from the menu, as a person would, and focuses it. */
+    async newTerminal(): Promise<Locator> {
+        await this.page.locator('.lm-MenuBar-item', { hasText: 'Terminal' }).click();
+        await this.page.locator('.lm-Menu-item', { hasText: 'New Terminal' }).first().click();
+        const terminal = this.page.locator('.terminal-container .xterm').last();
+        await terminal.waitFor({ timeout: 30_000 });
+        await terminal.click();
+        return terminal;
+    }
+
+    /**
+     * What a terminal shows, read the way a person copies it (select all, copy): xterm draws on a
+     * canvas. Needs the clipboard permissions IdePage.open grants.
+     */
+    async terminalText(terminal: Locator): Promise<string> {
+        await terminal.click();
+        await this.page.keyboard.press('Control+A');
+        await this.page.keyboard.press('Control+C');
+        return this.page.evaluate(() => navigator.clipboard.readText());
+    }
+
     /** Runs a command by its label through the command palette (F1). */
     async runCommand(label: string): Promise<void> {
         await this.page.keyboard.press('F1');

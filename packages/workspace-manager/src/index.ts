@@ -8,3 +8,4 @@ export * from './store/sqlite-store';
 export * from './manager';
 export * from './metrics';
 export * from './api/client';
+export * from './store/open-database';

@@ -1,10 +1,9 @@
 import Database = require('better-sqlite3');
 import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
 import { DesiredState } from '../lifecycle/phase';
 import { TokenRecord, WorkspaceRecord, WorkspaceStatus } from '../model';
 import { MIGRATIONS } from './migrations';
+import { openDatabase } from './open-database';
 
 /** Thrown when a workspace or token that must be new already exists. */
 export class AlreadyExistsError extends Error { }
@@ -30,30 +29,12 @@ export class SqliteStore {
     protected readonly db: Database.Database;
 
     constructor(readonly file: string) {
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        this.db = new Database(file);
-        this.db.pragma('journal_mode = WAL');
-        this.db.pragma('synchronous = FULL');
-        this.db.pragma('foreign_keys = ON');
-        this.migrate();
+        this.db = openDatabase(file, MIGRATIONS);
     }
 
     /** The schema version this file is at. */
     get schemaVersion(): number {
         return this.db.pragma('user_version', { simple: true }) as number;
-    }
-
-    protected migrate(): void {
-        const from = this.schemaVersion;
-        if (from > MIGRATIONS.length) {
-            throw new Error(`${this.file} has schema version ${from}, newer than this Warren knows (${MIGRATIONS.length}). Use a newer Warren, or another data folder.`);
-        }
-        for (let v = from; v < MIGRATIONS.length; v++) {
-            this.db.transaction(() => {
-                this.db.exec(MIGRATIONS[v]);
-                this.db.pragma(`user_version = ${v + 1}`);
-            })();
-        }
     }
 
     createWorkspace(record: WorkspaceRecord): void {

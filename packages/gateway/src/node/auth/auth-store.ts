@@ -1,7 +1,6 @@
 import Database = require('better-sqlite3');
 import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
+import { openDatabase } from '@warren/workspace-manager';
 
 /** Who a session acts for. */
 export interface Identity {
@@ -73,21 +72,7 @@ export class AuthStore {
     protected readonly db: Database.Database;
 
     constructor(readonly file: string) {
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        this.db = new Database(file);
-        this.db.pragma('journal_mode = WAL');
-        this.db.pragma('synchronous = FULL');
-        this.db.pragma('foreign_keys = ON');
-        const from = this.db.pragma('user_version', { simple: true }) as number;
-        if (from > MIGRATIONS.length) {
-            throw new Error(`${file} has schema version ${from}, newer than this Warren knows (${MIGRATIONS.length}). Use a newer Warren, or another data folder.`);
-        }
-        for (let v = from; v < MIGRATIONS.length; v++) {
-            this.db.transaction(() => {
-                this.db.exec(MIGRATIONS[v]);
-                this.db.pragma(`user_version = ${v + 1}`);
-            })();
-        }
+        this.db = openDatabase(file, MIGRATIONS);
     }
 
     putUser(user: UserRecord): void {
