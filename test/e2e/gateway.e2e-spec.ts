@@ -114,4 +114,13 @@ describe('Warren in the browser through the gateway', () => {
         await page.waitForURL(/^http:\/\/hello--default\.localhost:\d+\/$/, { timeout: 90_000 });
         await page.locator('#theia-app-shell').waitFor({ state: 'visible', timeout: 60_000 });
     });
+
+    it('should show on the dashboard why a workspace failed', async () => {
+        const { pid } = JSON.parse(fs.readFileSync(path.join(warren.files('default', 'hello'), '..', 'runtime.json'), 'utf8')) as { pid: number };
+        process.kill(pid, 'SIGKILL');
+        await page.goto(`${warren.gateway}/`);
+        await waitForPhase('hello', 'failed');
+        await row('hello').getByText(/The IDE stopped by itself \(signal SIGKILL/).waitFor({ timeout: 10_000 });
+        await row('hello').getByRole('button', { name: 'Start', exact: true }).waitFor();
+    });
 });

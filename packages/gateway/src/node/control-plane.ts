@@ -21,6 +21,7 @@ export interface ControlPlaneOptions extends Omit<ManagerOptions, 'workspaceEnv'
     usersFile?: string;
     idle?: GatewayOptions['idle'];
     tls?: GatewayOptions['tls'];
+    trustProxy?: boolean;
     /** How often IDEs send heartbeats while something happens; default 60 s. */
     heartbeatSeconds?: number;
 }
@@ -69,7 +70,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         await directory.open();
         gateway = await startGateway({
             dataDir: options.dataDir, publicUrl, host: options.gatewayHost, port: gatewayPort, directory, tokens, metrics,
-            owner: options.owner ?? defaultOwner(), usersFile: options.usersFile, idle: options.idle, tls: options.tls, log: options.log
+            owner: options.owner ?? defaultOwner(), usersFile: options.usersFile, idle: options.idle, tls: options.tls, trustProxy: options.trustProxy, log: options.log
         }).catch(err => {
             directory.close();
             throw err;

@@ -1,11 +1,18 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { hashPassword } from './auth/passwords';
+import { freePort } from '@warren/ide-launcher';
 import { ControlPlane, startControlPlane } from './control-plane';
+import { ClassView, WorkspaceDirectory, WorkspaceView } from './directory';
+import { Gateway, startGateway } from './gateway';
+import { WorkspaceTokens } from './idle/workspace-token';
 import { BrowserLike } from './testing/browser-like';
 
 const REPO = path.resolve(__dirname, '..', '..', '..', '..');
@@ -167,14 +174,31 @@ describe('gateway with two tenants', () => {
         const guesser = new BrowserLike(port);
         const statuses: number[] = [];
         for (let i = 0; i < 12; i++) {
-            statuses.push((await guesser.request('POST', `${gateway}/api/v1/session`, { origin: gateway, body: { username: 'alice', password: `guess-${i}` } })).status);
+            statuses.push((await guesser.request('POST', `${gateway}/api/v1/session`, { origin: gateway, body: { username: 'bob', password: `guess-${i}` } })).status);
         }
         assert.deepEqual(statuses.slice(0, 10), Array(10).fill(401));
         assert.equal(statuses[11], 429);
+        const locked = await guesser.request('POST', `${gateway}/api/v1/session`, { origin: gateway, body: { username: 'bob', password: 'bob-password' } });
+        assert.equal(locked.status, 429, 'even the right password waits');
+        assert.ok(Number(locked.headers['retry-after']) > 0, 'Retry-After says how long');
+        const other = await guesser.request('POST', `${gateway}/api/v1/session`, { origin: gateway, body: { username: 'alice', password: 'alice-password' } });
+        assert.equal(other.status, 204, 'another user from the same address is not locked out');
+    });
+
+    it('should end the workspace\'s cookie too when the person signs out', async () => {
+        const carol = new BrowserLike(port);
+        await carol.request('POST', `${gateway}/api/v1/session`, { origin: gateway, body: { username: 'alice', password: 'alice-password' } });
+        assert.equal((await carol.navigate(`${gateway}/open/hello/go`)).status, 200);
+        assert.equal((await carol.request('GET', `${aliceWs}`, { headers: { Accept: 'application/json' } })).status, 200);
+        assert.equal((await carol.request('DELETE', `${gateway}/api/v1/session`, { origin: gateway })).status, 204);
+        assert.equal((await carol.request('GET', `${gateway}/api/v1/workspaces`)).status, 401);
+        // The workspace origin still holds its cookie, but the session behind it is gone.
+        assert.ok(carol.cookieHeader(new URL(aliceWs).host)?.includes('warren_ws='));
+        assert.equal((await carol.request('GET', `${aliceWs}`, { headers: { Accept: 'application/json' } })).status, 401);
     });
 
     it('should take heartbeats only with the workspace\'s token, and report proxy metrics', async () => {
-        const token = (await import('./idle/workspace-token')).WorkspaceTokens.fromFile(path.join(tmp, 'data', 'gateway-key')).token('team-a', 'hello');
+        const token = WorkspaceTokens.fromFile(path.join(tmp, 'data', 'gateway-key')).token('team-a', 'hello');
         const beat = (auth: string): Promise<number> => fetch(`${plane.gateway.listenUrl}/_warren/v1/heartbeat`, {
             method: 'POST', headers: { Authorization: auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ reasons: ['user input'] })
         }).then(r => r.status);
@@ -188,3 +212,51 @@ describe('gateway with two tenants', () => {
         assert.match(metrics, /warren_workspaces\{phase="running"\} 2/, 'the manager\'s own metrics are still there');
     });
 });
+
+/** The gateway serving TLS itself, with a certificate made for the test (openssl) for the base domain and its wildcard. */
+describe('gateway over TLS', () => {
+    let tmp: string;
+    let gw: Gateway;
+    let ca: Buffer;
+
+    before(async () => {
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-tls-'));
+        const cert = path.join(tmp, 'cert.pem');
+        const key = path.join(tmp, 'key.pem');
+        const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
+            '-subj', '/CN=warren.localhost', '-addext', 'subjectAltName=DNS:warren.localhost,DNS:*.warren.localhost'], { encoding: 'utf8' });
+        assert.equal(made.status, 0, made.stderr);
+        ca = fs.readFileSync(cert);
+        const port = await freePort();
+        gw = await startGateway({
+            dataDir: tmp, publicUrl: new URL(`https://warren.localhost:${port}`), port, directory: new NoWorkspaces(), idle: false,
+            tokens: new WorkspaceTokens(crypto.randomBytes(32)), owner: { user: 'ann', tenant: 'team-a' }, tls: { certFile: cert, keyFile: key }, log: () => undefined
+        });
+    });
+    after(async () => {
+        await gw?.stop();
+        fs.rmSync(tmp, { recursive: true, force: true });
+    });
+
+    it('should sign in over HTTPS with Secure, __Host- cookies', async () => {
+        const url = new URL(gw.loginUrl());
+        const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
+            https.get({ host: '127.0.0.1', port: url.port, path: url.pathname + url.search, servername: 'warren.localhost', ca, headers: { Host: url.host } }, resolve).on('error', reject);
+        });
+        answer.resume();
+        assert.equal(answer.statusCode, 303);
+        assert.match(String(answer.headers['set-cookie']), /^__Host-warren_session=[\w-]+; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+    });
+});
+
+/** The manager, standing in for a gateway that only signs in: no workspaces. */
+class NoWorkspaces implements WorkspaceDirectory {
+    get(): undefined { return undefined; }
+    list(): WorkspaceView[] { return []; }
+    onChange(): () => void { return () => undefined; }
+    async classes(): Promise<ClassView[]> { return []; }
+    async create(): Promise<WorkspaceView> { throw new Error('not used'); }
+    async start(): Promise<WorkspaceView> { throw new Error('not used'); }
+    async stop(): Promise<WorkspaceView> { throw new Error('not used'); }
+    async remove(): Promise<WorkspaceView> { throw new Error('not used'); }
+}

@@ -37,6 +37,8 @@ export interface GatewayOptions {
     tls?: { certFile: string; keyFile: string };
     sessionTtlMs?: number;
     signInAttemptsPerMinute?: number;
+    /** Behind a reverse proxy on a private address: take the client's address from X-Forwarded-For (for the sign-in limit). */
+    trustProxy?: boolean;
     log?: (entry: Record<string, unknown>) => void;
 }
 
@@ -69,7 +71,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         hosts, auth, cookies, directory: options.directory, metrics,
         methods: [new LoginTokenSignIn(auth), new PasswordSignIn(users)],
         sessionTtlMs: options.sessionTtlMs ?? 7 * DAY,
-        signInAttemptsPerMinute: options.signInAttemptsPerMinute ?? 10
+        signInAttemptsPerMinute: options.signInAttemptsPerMinute ?? 10,
+        trustProxy: options.trustProxy ?? false
     });
     const proxy = new WorkspaceProxy(hosts, auth, cookies, options.directory, idle, metrics, log);
     const heartbeat = heartbeatHandler(options.tokens, touch => idle?.touch(touch.tenant, touch.id));

@@ -18,6 +18,8 @@ export interface AppOptions {
     metrics: GatewayMetrics;
     sessionTtlMs: number;
     signInAttemptsPerMinute: number;
+    /** Behind a reverse proxy on a private address: take the client's address from X-Forwarded-For. */
+    trustProxy: boolean;
 }
 
 const PACKAGE = path.resolve(__dirname, '..', '..', '..');
@@ -28,6 +30,9 @@ const SCRIPTS = path.join(PACKAGE, 'lib', 'ui');
 export function gatewayApp(o: AppOptions): express.Express {
     const app = express();
     app.disable('x-powered-by');
+    if (o.trustProxy) {
+        app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+    }
     app.set('etag', 'strong');
     app.use((_req, res, next) => {
         res.set({

@@ -70,9 +70,14 @@ export function sha256(secret: string): string {
  */
 export class AuthStore {
     protected readonly db: Database.Database;
+    /** Every proxied HTTP request looks its session up: compiled once, not per request. */
+    protected readonly findSessionStatement: Database.Statement;
 
     constructor(readonly file: string) {
         this.db = openDatabase(file, MIGRATIONS);
+        this.findSessionStatement = this.db.prepare(`SELECT s.id, s.user, s.tenant, s.method, s.workspace, s.expires_at FROM sessions s
+            LEFT JOIN sessions p ON p.id = s.parent
+            WHERE s.id = ? AND s.expires_at > ? AND (s.parent IS NULL OR p.expires_at > ?)`);
     }
 
     putUser(user: UserRecord): void {
@@ -126,9 +131,7 @@ export class AuthStore {
     /** The live session a cookie's secret names; a workspace session lives only as long as its parent. */
     findSession(secret: string): SessionRecord | undefined {
         const now = Date.now();
-        const row = this.db.prepare(`SELECT s.id, s.user, s.tenant, s.method, s.workspace, s.expires_at FROM sessions s
-            LEFT JOIN sessions p ON p.id = s.parent
-            WHERE s.id = ? AND s.expires_at > ? AND (s.parent IS NULL OR p.expires_at > ?)`).get(sha256(secret), now, now) as
+        const row = this.findSessionStatement.get(sha256(secret), now, now) as
             { id: string; user: string; tenant: string; method: string; workspace: string | null; expires_at: number } | undefined;
         return row && { id: row.id, user: row.user, tenant: row.tenant, method: row.method, workspace: row.workspace ?? undefined, expiresAt: row.expires_at };
     }

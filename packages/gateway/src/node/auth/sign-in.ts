@@ -1,5 +1,5 @@
 import express = require('express');
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { GatewayMetrics } from '../metrics';
 import { AuthStore, Identity } from './auth-store';
 import { DUMMY_HASH, verifyPassword } from './passwords';
@@ -9,7 +9,7 @@ import { Users } from './users';
 export interface SignInContext {
     /** Makes the session and sets its cookie; the caller then redirects or answers. */
     complete(res: express.Response, who: Identity, method: string): void;
-    /** At most a few attempts a minute from one address; successful ones do not count. */
+    /** At most a few failed attempts a minute from one address (per user name, where there is one). */
     readonly limiter: express.RequestHandler;
     readonly metrics: GatewayMetrics;
 }
@@ -34,6 +34,11 @@ export function signInLimiter(perMinute: number): express.RequestHandler {
         // A refused login link answers with a redirect to the sign-in page: it still counts.
         requestWasSuccessful: (_req, res) => res.statusCode < 400 && !res.locals.signInRefused,
         standardHeaders: 'draft-8',
+        // Per address and user name: a typo of one person does not lock out everyone behind the same proxy.
+        keyGenerator: req => {
+            const user = (req.body as { username?: unknown } | undefined)?.username;
+            return `${ipKeyGenerator(req.ip ?? '')}|${typeof user === 'string' ? user.trim().toLowerCase().slice(0, 64) : ''}`;
+        },
         legacyHeaders: false,
         handler: (_req, res) => {
             res.status(429).json({ error: 'Too many sign-in attempts: wait a minute and try again.' });

@@ -20,6 +20,11 @@ export interface ProxyActivity {
  */
 export class WorkspaceProxy {
     protected readonly proxy: ProxyServer;
+    /**
+     * Connections to the IDEs are kept and reused. Without an agent http-proxy-3 opens one per request and sends
+     * `Connection: close`; the IDE's answer then says `close` too, which closes the browser's connection as well.
+     */
+    protected readonly agent = new http.Agent({ keepAlive: true });
 
     constructor(
         protected readonly hosts: WorkspaceHosts,
@@ -31,7 +36,7 @@ export class WorkspaceProxy {
         protected readonly log: (entry: Record<string, unknown>) => void
     ) {
         // The Host header goes through as it is: Theia checks that a WebSocket's Origin matches it.
-        this.proxy = createProxyServer({ xfwd: true, ws: true });
+        this.proxy = createProxyServer({ xfwd: true, ws: true, agent: this.agent });
         this.proxy.on('proxyRes', (ideResponse: http.IncomingMessage) => {
             ideResponse.on('data', (chunk: Buffer) => this.metrics.bytes.inc({ direction: 'out' }, chunk.length));
         });
@@ -54,6 +59,7 @@ export class WorkspaceProxy {
 
     close(): void {
         this.proxy.close();
+        this.agent.destroy();
     }
 
     handleRequest(req: http.IncomingMessage, res: http.ServerResponse, label: string): void {
