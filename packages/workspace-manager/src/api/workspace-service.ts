@@ -67,7 +67,8 @@ export function workspaceService(store: SqliteStore, reconciler: Reconciler, cla
             return { workspace: toMessage(marked) };
         }),
         ListWorkspaceClasses: unary(store, log, 'ListWorkspaceClasses', () =>
-            ({ classes: [...classes.values()].sort((a, b) => a.name.localeCompare(b.name)).map(toClassMessage) })),
+            // In the order the admin configured them: the first is what the dashboard offers first.
+            ({ classes: [...classes.values()].map(toClassMessage) })),
         WatchWorkspaces: (call: ServerWritableStream<{ tenant: string; initial: boolean }, unknown>) => {
             try {
                 const caller = authenticate(call.metadata, store);
