@@ -59,6 +59,12 @@ function check(opts: ServeOptions): { publicUrl?: URL } {
     return { publicUrl };
 }
 
+/** How to run this CLI again from here: "warren" when installed as such, else node and the script. */
+function invocation(): string {
+    const script = process.argv[1] ?? '';
+    return path.basename(script) === 'warren' ? 'warren' : `node ${path.relative(process.cwd(), script) || script}`;
+}
+
 export function registerServe(program: Command): void {
     program.command('serve')
         .description('run Warren on this machine: the gateway (sign-in, dashboard, workspace proxy) and the workspace manager with the local provider')
@@ -99,7 +105,7 @@ export function registerServe(program: Command): void {
                 process.stderr.write(`\nFirst start: the admin token for the gRPC API and CLI is in ${path.join(dir, 'admin-token')}.\n`);
             }
             process.stderr.write(`\nWarren is ready. Open this link to sign in as ${owner.user} (tenant ${owner.tenant}); it works once:\n\n` +
-                `    ${plane.gateway.loginUrl()}\n\nFor a new link later: warren login-url. Stop with Ctrl+C.\n\n`);
+                `    ${plane.gateway.loginUrl()}\n\nFor a new link later: ${invocation()} login-url${opts.dataDir ? ` --data-dir ${dir}` : ''}. Stop with Ctrl+C.\n\n`);
             const stop = (): void => { void plane.stop().then(() => process.exit(0)); };
             process.once('SIGINT', stop);
             process.once('SIGTERM', stop);
