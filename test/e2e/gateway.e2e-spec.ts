@@ -123,4 +123,21 @@ describe('Warren in the browser through the gateway', () => {
         await row('hello').getByText(/The IDE stopped by itself \(signal SIGKILL/).waitFor({ timeout: 10_000 });
         await row('hello').getByRole('button', { name: 'Start', exact: true }).waitFor();
     });
+
+    it('should delete a workspace and its files after a confirmation', async () => {
+        await row('hello').getByRole('button', { name: 'Delete', exact: true }).click();
+        const dialog = page.locator('dialog[open]');
+        await dialog.getByText('hello', { exact: false }).first().waitFor({ timeout: 10_000 });
+        await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+        await row('hello').waitFor({ timeout: 5_000 });
+        assert.ok(fs.existsSync(warren.files('default', 'hello')), 'Cancel keeps it');
+        await row('hello').getByRole('button', { name: 'Delete', exact: true }).click();
+        await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+        await row('hello').waitFor({ state: 'detached', timeout: 60_000 });
+        await page.getByRole('button', { name: 'Create workspace' }).waitFor();
+        for (let i = 0; i < 40 && fs.existsSync(warren.files('default', 'hello')); i++) {
+            await new Promise(resolve => setTimeout(resolve, 250));
+        }
+        assert.equal(fs.existsSync(warren.files('default', 'hello')), false, 'its files are gone');
+    });
 });

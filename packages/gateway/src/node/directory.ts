@@ -62,6 +62,11 @@ export function toView(m: Workspace__Output): WorkspaceView {
  */
 export class ManagerDirectory implements WorkspaceDirectory {
     protected readonly cache = new Map<string, WorkspaceView>();
+    /**
+     * The creation time of each deleted workspace: an answer or list that was on its way while the
+     * workspace went must not bring it back. A new workspace with the same id has another creation time.
+     */
+    protected readonly tombstones = new Map<string, string>();
     protected readonly listeners = new Set<ChangeListener>();
     protected readonly connection: Connection;
     protected stream?: grpc.ClientReadableStream<{ workspace: Workspace__Output | null; deleted: boolean }>;
@@ -128,12 +133,15 @@ export class ManagerDirectory implements WorkspaceDirectory {
     protected apply(view: WorkspaceView, deleted: boolean): void {
         const key = `${view.tenant}/${view.id}`;
         const known = this.cache.get(key);
-        if (!deleted && known && known.version > view.version) {
+        const tombstone = this.tombstones.get(key);
+        if (!deleted && ((known && known.version > view.version) || tombstone === view.createdAt)) {
             return;
         }
         if (deleted) {
+            this.tombstones.set(key, view.createdAt);
             this.cache.delete(key);
         } else {
+            this.tombstones.delete(key);
             this.cache.set(key, view);
         }
         this.listeners.forEach(listener => listener(view, deleted));

@@ -211,6 +211,21 @@ describe('gateway with two tenants', () => {
         assert.match(metrics, /warren_gateway_proxied_bytes_total\{direction="out"\} [1-9]/);
         assert.match(metrics, /warren_workspaces\{phase="running"\} 2/, 'the manager\'s own metrics are still there');
     });
+
+    it('should delete a workspace for good: never back in the list, whatever answer was on its way', async () => {
+        // A failed workspace goes at once, so the manager's "deleted" event comes before the answer to the delete.
+        const runtime = path.join(tmp, 'data', 'tenants', 'team-b', 'workspaces', 'other', 'runtime.json');
+        process.kill((JSON.parse(fs.readFileSync(runtime, 'utf8')) as { pid: number }).pid, 'SIGKILL');
+        await until('other failed', async () =>
+            (await b.request('GET', `${gateway}/api/v1/workspaces/other`)).json<{ workspace: { phase: string } }>().workspace.phase === 'failed' || undefined, 30_000);
+        const deleted = await b.request('DELETE', `${gateway}/api/v1/workspaces/other`, { origin: gateway, body: {} });
+        assert.equal(deleted.status, 200, deleted.body);
+        await until('other gone', async () =>
+            (await b.request('GET', `${gateway}/api/v1/workspaces`)).json<{ workspaces: unknown[] }>().workspaces.length === 0 || undefined, 30_000);
+        await new Promise(resolve => setTimeout(resolve, 1_000));
+        assert.deepEqual((await b.request('GET', `${gateway}/api/v1/workspaces`)).json<{ workspaces: unknown[] }>().workspaces, []);
+        assert.equal((await b.navigate(bobWs)).status, 404);
+    });
 });
 
 /** The gateway serving TLS itself, with a certificate made for the test (openssl) for the base domain and its wildcard. */

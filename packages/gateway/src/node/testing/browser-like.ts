@@ -36,6 +36,8 @@ export class BrowserLike {
         const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
         if (payload !== undefined) {
             headers['Content-Type'] = 'application/json';
+            // Node sends a DELETE's body without framing unless told its length; browsers always say it.
+            headers['Content-Length'] = String(Buffer.byteLength(payload));
         }
         return new Promise((resolve, reject) => {
             const req = http.request({ host: '127.0.0.1', port: this.gatewayPort, method, path: u.pathname + u.search, headers }, res => {
