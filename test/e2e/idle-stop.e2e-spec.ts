@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Browser, BrowserContext, Page } from 'playwright-core';
@@ -26,9 +27,11 @@ describe('idle stop through the gateway', () => {
     let context: BrowserContext;
     let quietStartedAt = 0;
     let busySince = 0;
+    let classesDir: string | undefined;
 
     before(async () => {
-        const classes = path.join(fs.mkdtempSync(path.join(REPO, 'test-results', 'idle-')), 'classes.json');
+        classesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-idle-classes-'));
+        const classes = path.join(classesDir, 'classes.json');
         fs.writeFileSync(classes, JSON.stringify([{ name: 'small', description: 'small, quick to idle', cpu: '2', memory: '4Gi', disk: '10Gi', idleTimeoutSeconds: TIMEOUT_SECONDS }]));
         warren = await startWarrenServe(['--classes', classes, '--heartbeat-seconds', '1', '--idle-check-seconds', '1']);
         browser = await launchChromium();
@@ -51,6 +54,9 @@ describe('idle stop through the gateway', () => {
         await browser?.close();
         spawnSync('pkill', ['-f', LONG_TEST]);
         await warren?.stop();
+        if (classesDir) {
+            fs.rmSync(classesDir, { recursive: true, force: true });
+        }
     });
 
     const phase = async (id: string): Promise<string> =>

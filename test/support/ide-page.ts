@@ -49,11 +49,13 @@ export class IdePage {
         await this.page.locator('#theia-statusBar .element', { hasText: new RegExp(`^Ln ${line}, Col \\d+$`) }).waitFor({ timeout: 10_000 });
     }
 
-    /** Opens a terminal from the menu, as a person would, and focuses it. */
+    /** Opens a terminal from the menu, as a person would, and focuses it: the new one, whatever other terminals there are. */
     async newTerminal(): Promise<Locator> {
+        const terminals = this.page.locator('.terminal-container .xterm');
+        const before = await terminals.count();
         await this.page.locator('.lm-MenuBar-item', { hasText: 'Terminal' }).click();
         await this.page.locator('.lm-Menu-item', { hasText: 'New Terminal' }).first().click();
-        const terminal = this.page.locator('.terminal-container .xterm').last();
+        const terminal = terminals.nth(before);
         await terminal.waitFor({ timeout: 30_000 });
         await terminal.click();
         return terminal;
