@@ -9,3 +9,4 @@ export * from './manager';
 export * from './metrics';
 export * from './api/client';
 export * from './store/open-database';
+export * from './json-log';

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { Registry } from 'prom-client';
 import { workspaceService } from './api/workspace-service';
 import { DEFAULT_CLASSES, WorkspaceClass } from './classes';
+import { jsonLog } from './json-log';
 import { ProtoGrpcType } from './generated/workspace';
 import { ManagerMetrics } from './metrics';
 import { WorkspaceRecord } from './model';
@@ -55,7 +56,7 @@ export function loadProto(): ProtoGrpcType {
 
 /** Starts the store, the local provider, the reconciler, the gRPC server and the metrics endpoint; all or nothing. */
 export async function startManager(options: ManagerOptions): Promise<Manager> {
-    const log = options.log ?? ((entry): void => { process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`); });
+    const log = options.log ?? jsonLog;
     const host = options.host ?? '127.0.0.1';
     const classes = new Map((options.classes ?? DEFAULT_CLASSES).map(c => [c.name, c]));
     const store = new SqliteStore(path.join(options.dataDir, 'warren.db'));

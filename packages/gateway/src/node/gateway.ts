@@ -3,6 +3,7 @@ import * as http from 'http';
 import * as https from 'https';
 import * as net from 'net';
 import * as path from 'path';
+import { jsonLog } from '@warren/workspace-manager';
 import { gatewayApp } from './api/app';
 import { AuthStore, Identity } from './auth/auth-store';
 import { CookieNames } from './auth/cookies';
@@ -59,7 +60,7 @@ const DAY = 24 * 60 * 60 * 1000;
 
 /** Starts the gateway: sign-in, dashboard, API and workspace proxy on one port. */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-    const log = options.log ?? ((entry): void => { process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`); });
+    const log = options.log ?? jsonLog;
     const hosts = new WorkspaceHosts(options.publicUrl);
     const cookies = new CookieNames(hosts.secure);
     const metrics = options.metrics ?? new GatewayMetrics();

@@ -1,6 +1,5 @@
 import express = require('express');
 import * as path from 'path';
-import { parseCookie } from 'cookie';
 import { AuthStore, Identity, SessionRecord } from '../auth/auth-store';
 import { CookieNames } from '../auth/cookies';
 import { SignInContext, signInLimiter, SignInMethod } from '../auth/sign-in';
@@ -49,7 +48,7 @@ export function gatewayApp(o: AppOptions): express.Express {
 
     // Who is asking: the session cookie, if it is still good.
     app.use((req, res, next) => {
-        const secret = req.headers.cookie ? parseCookie(req.headers.cookie)[o.cookies.session] : undefined;
+        const secret = o.cookies.read(req, o.cookies.session);
         const session = secret ? o.auth.findSession(secret) : undefined;
         res.locals.session = session && !session.workspace ? session : undefined;
         next();

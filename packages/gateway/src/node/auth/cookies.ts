@@ -1,4 +1,5 @@
-import { stringifySetCookie } from 'cookie';
+import { IncomingMessage } from 'http';
+import { parseCookie, stringifySetCookie } from 'cookie';
 
 /**
  * Warren's two cookies: the session on the gateway's origin and one per workspace origin. Both are
@@ -12,6 +13,11 @@ export class CookieNames {
     constructor(readonly secure: boolean) {
         this.session = secure ? '__Host-warren_session' : 'warren_session';
         this.workspace = secure ? '__Host-warren_ws' : 'warren_ws';
+    }
+
+    /** The value of one of these cookies in a request, if it has it. */
+    read(req: IncomingMessage, name: string): string | undefined {
+        return req.headers.cookie ? parseCookie(req.headers.cookie)[name] : undefined;
     }
 
     /** A Set-Cookie value; maxAgeSeconds 0 deletes the cookie. */

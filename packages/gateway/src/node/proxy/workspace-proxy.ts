@@ -1,6 +1,5 @@
 import * as http from 'http';
 import * as net from 'net';
-import { parseCookie } from 'cookie';
 import { createProxyServer, ProxyServer } from 'http-proxy-3';
 import { AuthStore, SessionRecord } from '../auth/auth-store';
 import { CookieNames } from '../auth/cookies';
@@ -159,7 +158,7 @@ export class WorkspaceProxy {
     }
 
     protected session(req: http.IncomingMessage, label: string): SessionRecord | undefined {
-        const secret = req.headers.cookie ? parseCookie(req.headers.cookie)[this.cookies.workspace] : undefined;
+        const secret = this.cookies.read(req, this.cookies.workspace);
         const session = secret ? this.auth.findSession(secret) : undefined;
         return session?.workspace === label ? session : undefined;
     }
