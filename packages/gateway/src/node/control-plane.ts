@@ -5,7 +5,7 @@ import { Manager, ManagerOptions, startManager } from '@warren/workspace-manager
 import { Identity } from './auth/auth-store';
 import { USER_NAME } from './auth/users';
 import { ManagerDirectory } from './directory';
-import { Gateway, GatewayOptions, startGateway } from './gateway';
+import { Gateway, GatewayOptions, localUrl, startGateway } from './gateway';
 import { WorkspaceTokens } from './idle/workspace-token';
 import { GatewayMetrics } from './metrics';
 
@@ -49,18 +49,20 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     const publicUrl = new URL(options.publicUrl ?? `http://localhost:${gatewayPort}`);
     const tokens = WorkspaceTokens.fromFile(path.join(options.dataDir, 'gateway-key'));
     const metrics = new GatewayMetrics();
-    let gateway: Gateway | undefined;
+    // Decided before the manager starts, which may start IDEs at once (workspaces that ran before a restart).
+    const heartbeatPort = options.tls ? await freePort() : gatewayPort;
+    const heartbeatUrl = localUrl(options.tls ? '127.0.0.1' : options.gatewayHost ?? '127.0.0.1', heartbeatPort);
     const manager = await startManager({
         ...options,
         port: options.managerPort,
         extraMetrics: [metrics.registry],
         // What a workspace's IDE needs to send heartbeats and to be told it is idle.
-        workspaceEnv: (ws): Record<string, string> => gateway ? {
-            WARREN_GATEWAY_URL: gateway.listenUrl,
+        workspaceEnv: ws => ({
+            WARREN_GATEWAY_URL: heartbeatUrl,
             WARREN_WORKSPACE_TOKEN: tokens.token(ws.tenant, ws.id),
             WARREN_WORKSPACE: `${ws.tenant}/${ws.id}`,
             WARREN_HEARTBEAT_SECONDS: String(options.heartbeatSeconds ?? 60)
-        } : {}
+        })
     });
     try {
         // A fresh admin token for the gateway each start; the last start's is revoked.
@@ -68,19 +70,19 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         const { token } = manager.store.createToken(undefined, GATEWAY_TOKEN);
         const directory = new ManagerDirectory(manager.address, token, options.log ?? (() => undefined));
         await directory.open();
-        gateway = await startGateway({
+        const gateway = await startGateway({
             dataDir: options.dataDir, publicUrl, host: options.gatewayHost, port: gatewayPort, directory, tokens, metrics,
-            owner: options.owner ?? defaultOwner(), usersFile: options.usersFile, idle: options.idle, tls: options.tls, trustProxy: options.trustProxy, log: options.log
+            owner: options.owner ?? defaultOwner(), usersFile: options.usersFile, idle: options.idle, tls: options.tls,
+            heartbeatPort: options.tls ? heartbeatPort : undefined, trustProxy: options.trustProxy, log: options.log
         }).catch(err => {
             directory.close();
             throw err;
         });
-        const started = gateway;
         return {
             manager,
-            gateway: started,
+            gateway,
             stop: async () => {
-                await started.stop();
+                await gateway.stop();
                 directory.close();
                 await manager.stop();
             }

@@ -233,6 +233,7 @@ describe('gateway over TLS', () => {
     let tmp: string;
     let gw: Gateway;
     let ca: Buffer;
+    const tokens = new WorkspaceTokens(crypto.randomBytes(32));
 
     before(async () => {
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-tls-'));
@@ -245,7 +246,7 @@ describe('gateway over TLS', () => {
         const port = await freePort();
         gw = await startGateway({
             dataDir: tmp, publicUrl: new URL(`https://warren.localhost:${port}`), port, directory: new NoWorkspaces(), idle: false,
-            tokens: new WorkspaceTokens(crypto.randomBytes(32)), owner: { user: 'ann', tenant: 'team-a' }, tls: { certFile: cert, keyFile: key }, log: () => undefined
+            tokens, owner: { user: 'ann', tenant: 'team-a' }, tls: { certFile: cert, keyFile: key }, log: () => undefined
         });
     });
     after(async () => {
@@ -261,6 +262,16 @@ describe('gateway over TLS', () => {
         answer.resume();
         assert.equal(answer.statusCode, 303);
         assert.match(String(answer.headers['set-cookie']), /^__Host-warren_session=[\w-]+; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+    });
+
+    it('should take IDE heartbeats over plain HTTP on loopback, since the certificate does not name 127.0.0.1', async () => {
+        assert.match(gw.heartbeatUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+        const beat = (path: string, token: string): Promise<number> => fetch(`${gw.heartbeatUrl}${path}`, {
+            method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ reasons: ['user input'] })
+        }).then(r => r.status);
+        assert.equal(await beat('/_warren/v1/heartbeat', tokens.token('team-a', 'hello')), 204);
+        assert.equal(await beat('/_warren/v1/heartbeat', 'team-a.hello.forged'), 401);
+        assert.equal(await beat('/api/v1/session', tokens.token('team-a', 'hello')), 404, 'nothing else is served there');
     });
 });
 

@@ -36,6 +36,11 @@ export interface GatewayOptions {
     idle?: IdleOptions | false;
     /** PEM files: serve HTTPS directly (or put a TLS-terminating proxy in front and keep this off). */
     tls?: { certFile: string; keyFile: string };
+    /**
+     * With TLS: the port of a plain-HTTP listener on 127.0.0.1 for IDE heartbeats only (0 picks one).
+     * IDEs reach the gateway by address, which the certificate for the public name does not cover.
+     */
+    heartbeatPort?: number;
     sessionTtlMs?: number;
     signInAttemptsPerMinute?: number;
     /** Behind a reverse proxy on a private address: take the client's address from X-Forwarded-For (for the sign-in limit). */
@@ -46,8 +51,10 @@ export interface GatewayOptions {
 export interface Gateway {
     /** The public address. */
     url: string;
-    /** Where this gateway listens, for IDEs on this machine (heartbeats). */
+    /** Where this gateway listens, as seen from this machine. */
     listenUrl: string;
+    /** Where IDEs send heartbeats: listenUrl, or with TLS the plain-HTTP listener on 127.0.0.1. */
+    heartbeatUrl: string;
     idle?: IdleMonitor;
     metrics: GatewayMetrics;
     auth: AuthStore;
@@ -57,6 +64,12 @@ export interface Gateway {
 }
 
 const DAY = 24 * 60 * 60 * 1000;
+
+/** How this machine reaches a server listening on host:port (a wildcard address is reached on loopback). */
+export function localUrl(host: string, port: number, tls = false): string {
+    const reach = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+    return `${tls ? 'https' : 'http'}://${reach.includes(':') ? `[${reach}]` : reach}:${port}`;
+}
 
 /** Starts the gateway: sign-in, dashboard, API and workspace proxy on one port. */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
@@ -96,6 +109,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const server = options.tls
         ? https.createServer({ cert: fs.readFileSync(options.tls.certFile), key: fs.readFileSync(options.tls.keyFile) }, onRequest)
         : http.createServer(onRequest);
+    // With TLS, heartbeats come over plain HTTP on loopback: nothing else is served there.
+    const heartbeatServer = options.tls
+        ? http.createServer((req, res) => (req.url === '/_warren/v1/heartbeat' ? heartbeat(req, res) : sendError(req, res, 404, 'Only heartbeats here.')))
+        : undefined;
     const upgraded = new Set<net.Socket>();
     server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
         socket.on('error', () => socket.destroy());
@@ -120,9 +137,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
             server.once('error', reject);
             server.listen(options.port, host, () => resolve());
         });
+        if (heartbeatServer) {
+            await new Promise<void>((resolve, reject) => {
+                heartbeatServer.once('error', reject);
+                heartbeatServer.listen(options.heartbeatPort ?? 0, '127.0.0.1', () => resolve());
+            });
+        }
         await idle?.start();
     } catch (err) {
         server.close();
+        heartbeatServer?.close();
         auth.close();
         clearInterval(sweep);
         const e = err as NodeJS.ErrnoException;
@@ -131,11 +155,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
             : `The gateway could not start: ${e.message}`);
     }
     const port = (server.address() as net.AddressInfo).port;
-    const listenHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+    const listenUrl = localUrl(host, port, !!options.tls);
     log({ level: 'info', msg: 'gateway ready', url: hosts.origin, listen: `${host}:${port}` });
     return {
         url: hosts.origin,
-        listenUrl: `${options.tls ? 'https' : 'http'}://${listenHost.includes(':') ? `[${listenHost}]` : listenHost}:${port}`,
+        listenUrl,
+        heartbeatUrl: heartbeatServer ? localUrl('127.0.0.1', (heartbeatServer.address() as net.AddressInfo).port) : listenUrl,
         idle,
         metrics,
         auth,
@@ -146,6 +171,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
             proxy.close();
             server.closeAllConnections();
             upgraded.forEach(socket => socket.destroy());
+            heartbeatServer?.close();
             await new Promise<void>(resolve => server.close(() => resolve()));
             auth.close();
         }
