@@ -22,7 +22,7 @@ export interface WorkspaceView {
     ideUrl: string;
 }
 
-export type ClassView = Omit<WorkspaceClass__Output, never>;
+export type ClassView = WorkspaceClass__Output;
 
 export type ChangeListener = (ws: WorkspaceView, deleted: boolean) => void;
 

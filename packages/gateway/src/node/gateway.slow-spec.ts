@@ -115,6 +115,7 @@ describe('gateway with two tenants', () => {
         assert.equal((await b.request('POST', `${gateway}/api/v1/workspaces/hello/stop`, { origin: gateway })).status, 404);
         assert.equal((await b.request('DELETE', `${gateway}/api/v1/workspaces/hello`, { origin: gateway })).status, 404);
         assert.equal(aliceWs, `http://hello--team-a.localhost:${port}/`);
+        assert.deepEqual((await a.request('GET', `${gateway}/api/v1/session`)).json(), { user: 'alice', tenant: 'team-a', methods: ['token', 'password'] });
         // The dashboard's live stream starts with a snapshot of the tenant's own workspaces.
         const events = await firstEvents(port, b, 1);
         assert.deepEqual(events.map(e => e.workspace.id), ['other']);
@@ -262,6 +263,19 @@ describe('gateway over TLS', () => {
         answer.resume();
         assert.equal(answer.statusCode, 303);
         assert.match(String(answer.headers['set-cookie']), /^__Host-warren_session=[\w-]+; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+    });
+
+    it('should offer only the login link while there are no password users', async () => {
+        const url = new URL(gw.url);
+        const answer = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
+            https.get({ host: '127.0.0.1', port: url.port, path: '/api/v1/session', servername: 'warren.localhost', ca, headers: { Host: url.host } }, res => {
+                let body = '';
+                res.on('data', c => { body += c; });
+                res.on('end', () => resolve({ status: res.statusCode, body }));
+            }).on('error', reject);
+        });
+        assert.equal(answer.status, 401);
+        assert.deepEqual(JSON.parse(answer.body).methods, ['token']);
     });
 
     it('should take IDE heartbeats over plain HTTP on loopback, since the certificate does not name 127.0.0.1', async () => {

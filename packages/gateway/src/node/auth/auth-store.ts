@@ -92,6 +92,10 @@ export class AuthStore {
         return row && { user: row.name, tenant: row.tenant, passwordHash: row.password_hash, createdAt: row.created_at };
     }
 
+    hasUsers(): boolean {
+        return this.db.prepare('SELECT 1 FROM users LIMIT 1').get() !== undefined;
+    }
+
     listUsers(): Array<Identity & { createdAt: string }> {
         return (this.db.prepare('SELECT name, tenant, created_at FROM users ORDER BY name').all() as
             Array<{ name: string; tenant: string; created_at: string }>).map(r => ({ user: r.name, tenant: r.tenant, createdAt: r.created_at }));

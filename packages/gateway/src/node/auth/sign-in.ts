@@ -83,7 +83,7 @@ export class PasswordSignIn implements SignInMethod {
     constructor(protected readonly users: Users) { }
 
     offered(): boolean {
-        return this.users.size > 0;
+        return this.users.any();
     }
 
     install(router: express.Router, context: SignInContext): void {

@@ -71,8 +71,9 @@ export class Users {
         this.fromFile = new Map(fileUsers.map(u => [u.user, u]));
     }
 
-    get size(): number {
-        return this.fromFile.size + this.store.listUsers().filter(u => !this.fromFile.has(u.user)).length;
+    /** Whether anyone can sign in with a password; asked on every sign-in page, so it lists nobody. */
+    any(): boolean {
+        return this.fromFile.size > 0 || this.store.hasUsers();
     }
 
     find(name: string): UserRecord | undefined {
