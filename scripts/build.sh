@@ -5,7 +5,7 @@ cd "$ROOT"
 t0=$(date +%s)
 info "generating gRPC types from proto/ (proto-loader-gen-types)..."
 npx --no-install proto-loader-gen-types --longs=String --enums=String --defaults --oneofs --grpcLib=@grpc/grpc-js \
-  --outDir=packages/workspace-manager/src/generated proto/warren/workspace/v1/workspace.proto > /dev/null
+  --outDir=packages/workspace-api/src/generated packages/workspace-api/proto/warren/workspace/v1/workspace.proto > /dev/null
 info "compiling TypeScript (tsc -b)..."
 npx --no-install tsc -b
 info "preparing plugins/go..."

@@ -1,7 +1,7 @@
 /**
  * The gateway bench's WorkspaceDirectory: one running workspace whose IDE is the echo backend, in place of the
- * workspace manager (which would start a real IDE). The proxy only ever asks `get`; the dashboard's calls that would
- * change workspaces are not made by the bench.
+ * workspace manager (which would start a real IDE). The proxy only ever asks `get` and reports activity (dropped
+ * here); the dashboard's calls that would change workspaces are not made by the bench.
  */
 import type { ClassView, WorkspaceDirectory, WorkspaceView } from '@warren/gateway';
 
@@ -15,7 +15,7 @@ export class EchoWorkspaceDirectory implements WorkspaceDirectory {
         const now = new Date().toISOString();
         this.workspace = {
             tenant: BENCH_TENANT, id: BENCH_WORKSPACE, name: BENCH_WORKSPACE, className: 'small',
-            desiredState: 'running', phase: 'running', version: 1, failureReason: '', conditions: [],
+            desiredState: 'running', phase: 'running', version: 1, failureReason: '', conditions: [], idleStopsAt: '',
             createdAt: now, updatedAt: now, ideUrl
         };
     }
@@ -51,6 +51,11 @@ export class EchoWorkspaceDirectory implements WorkspaceDirectory {
 
     remove(): Promise<WorkspaceView> {
         return notUsed('remove');
+    }
+
+    /** The proxy reports every request; there is no idle clock to tell. */
+    reportActivity(): void {
+        // nothing to do
     }
 }
 

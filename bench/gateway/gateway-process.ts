@@ -1,13 +1,13 @@
 /**
  * The gateway of the gateway bench, run as a child process (see server-process.ts): Warren's own `startGateway`, as
- * `warren serve` starts it but with idle stop off, on a free port of 127.0.0.1 with a temporary data folder, in front
- * of the echo backend whose port is the first argument (see echo-workspace-directory.ts).
+ * `warren serve` starts it (the idle stop is the workspace manager's, not the gateway's: the activity the proxy reports
+ * goes nowhere here), on a free port of 127.0.0.1 with a temporary data folder, in front of the echo backend whose
+ * port is the first argument (see echo-workspace-directory.ts).
  */
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { startGateway, WorkspaceTokens } from '@warren/gateway';
+import { startGateway } from '@warren/gateway';
 import { freePort } from '@warren/ide-launcher';
 import { BENCH_TENANT, EchoWorkspaceDirectory } from './echo-workspace-directory';
 import { serveParent, StartedServer } from './server-process';
@@ -32,9 +32,7 @@ async function startBenchGateway(backendPort: number): Promise<StartedServer<Gat
             publicUrl: new URL(`http://localhost:${port}`),
             port,
             directory: new EchoWorkspaceDirectory(`http://127.0.0.1:${backendPort}/`),
-            tokens: new WorkspaceTokens(crypto.randomBytes(32)),
             owner: { user: 'bench', tenant: BENCH_TENANT },
-            idle: false,
             log: () => undefined
         });
         return {

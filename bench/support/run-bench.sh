@@ -12,7 +12,7 @@ bench_log() {
 # The lsp and dap benches drive Warren's own IDE, which they do not build (it takes minutes).
 require_ide_built() {
     if [ ! -f browser-app/lib/backend/main.js ]; then
-        bench_log 'the IDE is not built: run "npm run build" first'
+        bench_log 'the IDE is not built (browser-app/lib/backend/main.js is missing): run scripts/build.sh (npm run build) first'
         exit 1
     fi
 }

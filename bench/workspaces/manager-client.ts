@@ -1,18 +1,14 @@
 /**
  * The manager side: a real manager in-process (local provider, real IDE processes) driven through its gRPC API with
- * a tenant token, and one WatchWorkspaces stream that says when a workspace reaches a phase.
+ * a tenant token (@warren/workspace-api's WorkspaceClient), and one WatchWorkspaces stream that says when a workspace
+ * reaches a phase.
  */
 import * as grpc from '@grpc/grpc-js';
 import { performance } from 'perf_hooks';
-import { loadProto } from '@warren/workspace-manager';
-import type { Workspace__Output } from '@warren/workspace-manager/lib/generated/warren/workspace/v1/Workspace';
-import type { WatchWorkspacesResponse__Output } from '@warren/workspace-manager/lib/generated/warren/workspace/v1/WatchWorkspacesResponse';
-import type { WorkspaceServiceClient } from '@warren/workspace-manager/lib/generated/warren/workspace/v1/WorkspaceService';
-
-export type Phase = NonNullable<Workspace__Output['status']>['phase'];
+import { phaseFromProto, WatchMessage, WorkspaceClient, WorkspaceMessage } from '@warren/workspace-api';
 
 /** What a waiter accepts: the workspace's message, and whether it was deleted. */
-type Accept = (ws: Workspace__Output, deleted: boolean) => boolean;
+type Accept = (ws: WorkspaceMessage, deleted: boolean) => boolean;
 
 interface Waiter {
     id: string;
@@ -23,40 +19,26 @@ interface Waiter {
 
 /** A message of the watch stream that a waiter accepted, with performance.now() at its arrival. */
 export interface Seen {
-    workspace: Workspace__Output;
+    workspace: WorkspaceMessage;
     at: number;
 }
 
-function bearer(token: string): grpc.Metadata {
-    const metadata = new grpc.Metadata();
-    metadata.set('authorization', `Bearer ${token}`);
-    return metadata;
-}
-
-/** The generated client with its calls as promises, all under one tenant's token. */
+/** The typed client, all under one tenant's token, with waiters on one watch stream. */
 export class ManagerClient {
-    readonly client: WorkspaceServiceClient;
+    readonly api: WorkspaceClient;
     private readonly waiters = new Set<Waiter>();
-    private stream: grpc.ClientReadableStream<WatchWorkspacesResponse__Output> | undefined;
+    private stream: grpc.ClientReadableStream<WatchMessage> | undefined;
     private broken: Error | undefined;
 
-    constructor(address: string, private readonly token: string) {
-        const Service = loadProto().warren.workspace.v1.WorkspaceService;
-        this.client = new Service(address, grpc.credentials.createInsecure());
-    }
-
-    call<T>(method: 'CreateWorkspace' | 'GetWorkspace' | 'StartWorkspace' | 'StopWorkspace' | 'DeleteWorkspace' | 'ListWorkspaces', request: object): Promise<T> {
-        return new Promise((resolve, reject) => {
-            type Unary = (r: object, m: grpc.Metadata, cb: (e: grpc.ServiceError | null, v: unknown) => void) => void;
-            (this.client as unknown as Record<string, Unary>)[method](request, bearer(this.token), (err, value) =>
-                (err ? reject(new Error(`${method}: ${err.details || err.message}`)) : resolve(value as T)));
-        });
+    constructor(address: string, token: string) {
+        this.api = new WorkspaceClient(address, token);
     }
 
     /** Opens the watch stream; a ListWorkspaces round trip after it, so that the stream is subscribed before any call. */
     async watch(): Promise<void> {
-        this.stream = this.client.WatchWorkspaces({ initial: false }, bearer(this.token));
-        this.stream.on('data', (m: WatchWorkspacesResponse__Output) => {
+        const stream = this.api.watchWorkspaces({ initial: false });
+        this.stream = stream;
+        stream.on('data', (m: WatchMessage) => {
             const at = performance.now();
             if (!m.workspace) {
                 return;
@@ -68,9 +50,9 @@ export class ManagerClient {
                 if (w.accept(m.workspace, m.deleted)) {
                     this.waiters.delete(w);
                     w.resolve({ workspace: m.workspace, at });
-                } else if (m.workspace.status?.phase === 'PHASE_FAILED') {
+                } else if (phaseFromProto(m.workspace.status?.phase) === 'failed') {
                     this.waiters.delete(w);
-                    w.reject(new Error(`workspace ${w.id} failed: ${m.workspace.status.failureReason}`));
+                    w.reject(new Error(`workspace ${w.id} failed: ${m.workspace.status?.failureReason}`));
                 }
             }
         });
@@ -81,13 +63,13 @@ export class ManagerClient {
             }
             this.waiters.clear();
         };
-        this.stream.on('error', (err: grpc.ServiceError) => {
+        stream.on('error', (err: grpc.ServiceError) => {
             if (err.code !== grpc.status.CANCELLED) {
                 fail(new Error(`WatchWorkspaces failed: ${err.details || err.message}`));
             }
         });
-        this.stream.on('end', () => fail(new Error('WatchWorkspaces ended')));
-        await this.call('ListWorkspaces', {});
+        stream.on('end', () => fail(new Error('WatchWorkspaces ended')));
+        await this.api.listWorkspaces();
         await new Promise(resolve => setTimeout(resolve, 200));
     }
 
@@ -124,7 +106,7 @@ export class ManagerClient {
 
     private async phaseOf(id: string): Promise<string> {
         try {
-            return (await this.call<{ workspace: Workspace__Output }>('GetWorkspace', { id })).workspace.status?.phase ?? 'unknown';
+            return phaseFromProto((await this.api.getWorkspace({ id })).status?.phase);
         } catch (err) {
             return `unknown: ${(err as Error).message}`;
         }
@@ -132,10 +114,10 @@ export class ManagerClient {
 
     close(): void {
         this.stream?.cancel();
-        this.client.close();
+        this.api.close();
     }
 }
 
-export const isRunning: Accept = ws => ws.status?.phase === 'PHASE_RUNNING' && ws.status.url !== '';
-export const isStopped: Accept = ws => ws.status?.phase === 'PHASE_STOPPED';
+export const isRunning: Accept = ws => phaseFromProto(ws.status?.phase) === 'running' && !!ws.status?.url;
+export const isStopped: Accept = ws => phaseFromProto(ws.status?.phase) === 'stopped';
 export const isDeleted: Accept = (_, deleted) => deleted;

@@ -1,40 +1,34 @@
 /**
  * Workspaces benchmark: how long the workspace manager takes to create a workspace until its IDE answers, to stop
- * it and to start it again (resume), against starting the same IDE directly; and the memory of an idle workspace.
- * Prints one JSON object on stdout (progress goes to stderr) and writes it to bench/results/. See bench/README.md.
+ * it and to start it again (resume), against starting the same IDE directly; the memory of an idle workspace; and,
+ * in the same run, many workspaces started at once against one after the other, with the latency of stops issued
+ * while those starts are under way (concurrent.ts). Prints one JSON object on stdout (progress goes to stderr) and writes it to bench/results/. See bench/README.md.
  * Run through bench/workspaces/run.sh, which compiles this file first.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { freePort } from '@warren/ide-launcher';
+import { defaultAppDir, freePort, ideMainOf } from '@warren/ide-launcher';
+import { WorkspaceMessage } from '@warren/workspace-api';
 import { startManager } from '@warren/workspace-manager';
-import type { Workspace__Output } from '@warren/workspace-manager/lib/generated/warren/workspace/v1/Workspace';
 import { Cleanup, gitCommit, logger, machine, mb, positiveInt, publish, REPO, sleep } from '../support/harness';
 import { runMain } from '../support/bench-main';
 import { round, summarize, Summary } from '../support/stats';
 import { treeRss } from '../startup/process-memory';
+import { ConcurrencyPlan, ConcurrencyResult, measureConcurrency, StopSample } from './concurrent';
 import { directRun, DirectRun, IDLE_MS, START_TIMEOUT_MS } from './direct';
-import { isDeleted, isRunning, isStopped, ManagerClient } from './manager-client';
-import { stopProcessesUnder, waitHttp200 } from './processes';
+import { isRunning, isStopped, ManagerClient } from './manager-client';
+import { stopProcessesUnder } from './processes';
+import { deleteWorkspace, Failure, ManagerLog, step, StepError, STOP_TIMEOUT_MS, untilListening } from './steps';
 
 const log = logger('workspaces');
 const TENANT = 'bench';
-const STOP_TIMEOUT_MS = 30_000;
-const DELETE_TIMEOUT_MS = 30_000;
 /** After this many failed workspaces (or direct runs) in a row, that part of the bench gives up. */
 const MAX_FAILURES_IN_A_ROW = 3;
 const CREATE_TARGET_MS = 4_000;
 const RESUME_TARGET_MS = 3_000;
-
-interface Failure {
-    mode: 'direct' | 'manager';
-    /** 1-based run or workspace; 0 for the warm-up or the mode as a whole. */
-    run: number;
-    step: string;
-    error: string;
-}
+const STOP_DURING_STARTS_TARGET_MS = 2_000;
 
 interface WorkspaceRun {
     createToRunningMs: number;
@@ -46,40 +40,20 @@ interface WorkspaceRun {
     resumeMs: number;
 }
 
-class StepError extends Error {
-    constructor(readonly step: string, cause: Error) {
-        super(cause.message);
-    }
-}
-
-async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
-    try {
-        return await run();
-    } catch (err) {
-        throw new StepError(name, err as Error);
-    }
-}
-
-/** The url of a running workspace answers 200: from t0 to that answer, and to the RUNNING message before it. */
-async function untilListening(ws: Workspace__Output, runningAt: number, t0: number): Promise<{ runningMs: number; listeningMs: number }> {
-    const answered = await waitHttp200(ws.status!.url, START_TIMEOUT_MS);
-    return { runningMs: Math.round(runningAt - t0), listeningMs: Math.round(answered - t0) };
-}
-
 /** create → running and 200, idle, memory, stop → stopped, start → running and 200, stop → stopped. One workspace at a time. */
 async function measureWorkspace(client: ManagerClient, id: string): Promise<WorkspaceRun> {
     const t0 = performance.now();
-    const created = await step('create', () => client.after(() => client.call('CreateWorkspace', { id, name: id, className: 'small' }), id, isRunning, 'create → running', START_TIMEOUT_MS));
+    const created = await step('create', () => client.after(() => client.api.createWorkspace({ id, name: id, className: 'small' }), id, isRunning, 'create → running', START_TIMEOUT_MS));
     const create = await step('create', () => untilListening(created.workspace, created.at, t0));
     await sleep(IDLE_MS);
     const rss = treeRss(Number(created.workspace.status!.runtimeId));
     const t1 = performance.now();
-    const stopped = await step('stop', () => client.after(() => client.call('StopWorkspace', { id }), id, isStopped, 'stop → stopped', STOP_TIMEOUT_MS));
+    const stopped = await step('stop', () => client.after(() => client.api.stopWorkspace({ id }), id, isStopped, 'stop → stopped', STOP_TIMEOUT_MS));
     const stopMs = Math.round(stopped.at - t1);
     const t2 = performance.now();
-    const resumed = await step('resume', () => client.after(() => client.call('StartWorkspace', { id }), id, isRunning, 'start → running', START_TIMEOUT_MS));
+    const resumed = await step('resume', () => client.after(() => client.api.startWorkspace({ id }), id, isRunning, 'start → running', START_TIMEOUT_MS));
     const resume = await step('resume', () => untilListening(resumed.workspace, resumed.at, t2));
-    await step('stop after resume', () => client.after(() => client.call('StopWorkspace', { id }), id, isStopped, 'stop → stopped', STOP_TIMEOUT_MS));
+    await step('stop after resume', () => client.after(() => client.api.stopWorkspace({ id }), id, isStopped, 'stop → stopped', STOP_TIMEOUT_MS));
     return {
         createToRunningMs: create.runningMs,
         createToListeningMs: create.listeningMs,
@@ -89,10 +63,6 @@ async function measureWorkspace(client: ManagerClient, id: string): Promise<Work
         resumeToRunningMs: resume.runningMs,
         resumeMs: resume.listeningMs
     };
-}
-
-async function deleteWorkspace(client: ManagerClient, id: string): Promise<void> {
-    await client.after(() => client.call('DeleteWorkspace', { id }), id, isDeleted, 'delete', DELETE_TIMEOUT_MS);
 }
 
 /** Counts failures in a row per mode, so that a mode that keeps failing stops being tried. */
@@ -125,11 +95,17 @@ class Runner {
     }
 }
 
+/** The manager's reconciler tuning: its defaults unless BENCH_RECONCILER_CONCURRENCY is set. */
+function reconcilerConcurrency(): number | undefined {
+    return process.env.BENCH_RECONCILER_CONCURRENCY ? positiveInt('BENCH_RECONCILER_CONCURRENCY', 8, 1) : undefined;
+}
+
 /**
- * A manager in a temporary data folder with one tenant's client watching; cleanup deletes the workspaces, stops the
- * manager, stops any IDE still running from the folder and removes it.
+ * A manager in a temporary data folder (idle stop off) with one tenant's client watching; its warnings are logged
+ * and recorded in managerLog. Cleanup deletes the workspaces, stops the manager, stops any IDE still running from the
+ * folder and removes it.
  */
-async function openManager(cleanup: Cleanup): Promise<ManagerClient> {
+async function openManager(cleanup: Cleanup, managerLog: ManagerLog): Promise<ManagerClient> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-bench-workspaces-'));
     cleanup.add(`Removing ${dataDir}`, () => fs.rmSync(dataDir, { recursive: true, force: true }));
     // Whatever the manager could not stop (an interrupted run, a failed stop): every IDE started in the data folder.
@@ -139,34 +115,51 @@ async function openManager(cleanup: Cleanup): Promise<ManagerClient> {
             log(`cleanup: stopped ${left} IDE process group(s) left in the data folder`);
         }
     });
+    const concurrency = reconcilerConcurrency();
     const manager = await startManager({
-        dataDir, port: await freePort(), templateDir: path.join(REPO, 'examples', 'hello'),
-        log: entry => { if (entry.level !== 'info') { log(`manager ${entry.level}: ${entry.msg} ${entry.workspace ?? ''} ${entry.error ?? ''}`); } }
+        dataDir, port: await freePort(), templateDir: path.join(REPO, 'examples', 'hello'), idle: false,
+        ...(concurrency === undefined ? {} : { reconciler: { concurrency } }),
+        log: entry => {
+            managerLog.record(entry);
+            if (entry.level !== 'info') {
+                log(`manager ${entry.level}: ${entry.msg} ${entry.workspace ?? ''} ${entry.error ?? ''}`);
+            }
+        }
     });
     cleanup.add('Stopping the manager', () => manager.stop());
-    const client = new ManagerClient(manager.address, manager.store.createToken(TENANT, 'bench').token);
+    const client = new ManagerClient(manager.address, (await manager.tokens.createToken(TENANT, 'bench')).token);
     cleanup.add('Closing the gRPC client', () => client.close());
     await client.watch();
     cleanup.add('Deleting the workspaces', async () => {
-        for (const ws of (await client.call<{ workspaces: Workspace__Output[] }>('ListWorkspaces', {})).workspaces) {
-            await deleteWorkspace(client, ws.id).catch(err => log(`cleanup: ${(err as Error).message}`));
-        }
+        const workspaces: WorkspaceMessage[] = await client.api.listWorkspaces();
+        await Promise.all(workspaces.map(ws => deleteWorkspace(client, ws.id).catch(err => log(`cleanup: ${(err as Error).message}`))));
     });
     return client;
 }
 
+interface Measured {
+    direct: DirectRun[];
+    runs: WorkspaceRun[];
+    /** Undefined when the manager did not start. */
+    concurrency: ConcurrencyResult | undefined;
+}
+
 /**
  * The warm-up direct starts, then per round one direct start and one workspace, alternating which goes first, so
- * that a slow phase of the machine hits both alike. One IDE runs at a time.
+ * that a slow phase of the machine hits both alike; one IDE runs at a time. Then, on the same manager, the
+ * concurrent part (concurrent.ts): the serial baseline and the bursts.
  */
-async function measureAll(count: number, warmup: number, failures: Failure[]): Promise<{ direct: DirectRun[]; runs: WorkspaceRun[] }> {
+async function measureAll(plan: ConcurrencyPlan, warmup: number, failures: Failure[]): Promise<Measured> {
+    const count = plan.count;
     const direct: DirectRun[] = [];
     const runs: WorkspaceRun[] = [];
+    let concurrency: ConcurrencyResult | undefined;
     const cleanup = new Cleanup(log);
+    const managerLog = new ManagerLog();
     try {
         let client: ManagerClient | undefined;
         try {
-            client = await openManager(cleanup);
+            client = await openManager(cleanup, managerLog);
         } catch (err) {
             log(`manager FAILED: ${(err as Error).message}`);
             failures.push({ mode: 'manager', run: 0, step: 'manager', error: (err as Error).message });
@@ -203,10 +196,17 @@ async function measureAll(count: number, warmup: number, failures: Failure[]): P
                 }
             }
         }
+        if (client) {
+            // The one-at-a-time workspaces are stopped; gone before the concurrent part, so it starts from an empty manager.
+            await Promise.all(Array.from({ length: count }, (_, i) => deleteWorkspace(client!, `ws-${i + 1}`).catch(() => undefined)));
+            log(`concurrent part: ${count} workspace(s) one after the other, then ${plan.bursts} burst(s) of ${count} at once `
+                + `with ${plan.victims} victim(s) stopped during each`);
+            concurrency = await measureConcurrency(client, plan, managerLog, log, failures);
+        }
     } finally {
         await cleanup.runAll();
     }
-    return { direct, runs };
+    return { direct, runs, concurrency };
 }
 
 /** a's percentile minus b's, for p50 and p95; null when either is missing. */
@@ -214,13 +214,90 @@ function added(a: Summary | null, b: Summary | null): { p50: number; p95: number
     return a && b ? { p50: round(a.p50 - b.p50), p95: round(a.p95 - b.p95) } : null;
 }
 
+/** Warren's IDE must be built: the manager's local provider and startIde launch its backend. */
+function requireIdeBuilt(): void {
+    let main: string | undefined;
+    try {
+        main = ideMainOf(defaultAppDir());
+    } catch (err) {
+        throw new Error(`Warren's IDE (@warren/browser-app) cannot be found: ${(err as Error).message}. Run "npm install", then "scripts/build.sh".`);
+    }
+    if (!fs.existsSync(main)) {
+        throw new Error(`Warren's IDE is not built: ${path.relative(REPO, main)} is missing. Run "scripts/build.sh" (npm run build) first; it takes minutes.`);
+    }
+}
+
+/** The concurrent part's numbers in the report (see bench/README.md). */
+interface ConcurrencySummary {
+    workspaces: number;
+    victims: number;
+    bursts: number;
+    reconcilerConcurrency: number | 'manager default';
+    serial: { allListeningMs: number; allRunningMs: number; createToListeningMs: Summary | null } | null;
+    concurrent: { completeBursts: number; allListeningMs: Summary | null; allRunningMs: Summary | null; createToListeningMs: Summary | null };
+    speedup: number | null;
+    stopDuringStarts: {
+        samples: number;
+        stopMs: Summary | null;
+        endedDuringStarts: number;
+        prepareStopUnanswered: number;
+        notIssued: number;
+        addedToQuietStop: { p50: number; p95: number } | null;
+    };
+    stopSamples: StopSample[];
+    perBurst: Array<{ burst: number; allListeningMs: number | null; allRunningMs: number | null; stopMs: number[] }>;
+}
+
+/** The concurrent part's numbers: serial baseline, bursts, the stops during them and how they compare. */
+function concurrencySummary(result: ConcurrencyResult | undefined, plan: ConcurrencyPlan, quietStop: Summary | null): ConcurrencySummary {
+    const bursts = result?.bursts ?? [];
+    const complete = bursts.filter(b => b.allListeningMs !== null);
+    const stops = bursts.flatMap(b => b.stops);
+    const serial = result?.serial;
+    const concurrentAll = summarize(complete.map(b => b.allListeningMs!));
+    const stopMs = summarize(stops.map(s => s.stopMs));
+    return {
+        workspaces: plan.count,
+        victims: plan.victims,
+        bursts: plan.bursts,
+        reconcilerConcurrency: reconcilerConcurrency() ?? 'manager default',
+        serial: serial ? {
+            allListeningMs: serial.allListeningMs,
+            allRunningMs: serial.allRunningMs,
+            createToListeningMs: summarize(serial.createToListeningMs)
+        } : null,
+        concurrent: {
+            completeBursts: complete.length,
+            allListeningMs: concurrentAll,
+            allRunningMs: summarize(complete.map(b => b.allRunningMs!)),
+            createToListeningMs: summarize(bursts.flatMap(b => b.createToListeningMs))
+        },
+        // Serial time to all listening over the concurrent p50: above 1, starting them at once is faster.
+        speedup: serial && concurrentAll && concurrentAll.p50 > 0 ? round(serial.allListeningMs / concurrentAll.p50, 2) : null,
+        stopDuringStarts: {
+            samples: stops.length,
+            stopMs,
+            endedDuringStarts: stops.filter(s => s.endedDuringStarts).length,
+            prepareStopUnanswered: stops.filter(s => s.prepareStopUnanswered).length,
+            notIssued: bursts.reduce((n, b) => n + b.stopsNotIssued, 0),
+            // Minus manager.stopMs (a stop with nothing else going on), for p50 and p95.
+            addedToQuietStop: added(stopMs, quietStop)
+        },
+        stopSamples: stops,
+        perBurst: bursts.map(b => ({ burst: b.burst, allListeningMs: b.allListeningMs, allRunningMs: b.allRunningMs, stopMs: b.stops.map(s => s.stopMs) }))
+    };
+}
+
 async function main(): Promise<number> {
     const count = positiveInt('BENCH_WORKSPACES', 10, 1);
     const warmup = positiveInt('BENCH_WARMUP', 1, 0);
+    const plan: ConcurrencyPlan = { count, victims: positiveInt('BENCH_VICTIMS', 4, 1), bursts: positiveInt('BENCH_BURSTS', 3, 1) };
+    requireIdeBuilt();
     const info = machine();
-    log(`${count} workspaces, ${count} direct starts (+${warmup} warm-up) on ${info.cpus} CPUs`);
+    log(`${count} workspaces, ${count} direct starts (+${warmup} warm-up) on ${info.cpus} CPUs; then ${count} serial, `
+        + `${plan.bursts} burst(s) of ${count} with ${plan.victims} victim(s)`);
     const failures: Failure[] = [];
-    const { direct, runs } = await measureAll(count, warmup, failures);
+    const { direct, runs, concurrency: measured } = await measureAll(plan, warmup, failures);
 
     const directSummary = {
         runs: direct.length,
@@ -238,6 +315,8 @@ async function main(): Promise<number> {
         idleRssMB: summarize(runs.map(r => mb(r.idleRssBytes)), 1),
         idleProcesses: summarize(runs.map(r => r.idleProcesses))
     };
+    const concurrency = concurrencySummary(measured, plan, manager.stopMs);
+    const stopP95 = concurrency.stopDuringStarts.stopMs?.p95;
     const report = {
         bench: 'workspaces',
         date: new Date().toISOString(),
@@ -252,11 +331,16 @@ async function main(): Promise<number> {
             create: added(manager.createToListeningMs, directSummary.startMs),
             resume: added(manager.resumeMs, directSummary.startMs)
         },
+        concurrency,
         targets: {
             createP50Within4s: manager.createToListeningMs !== null && manager.createToListeningMs.p50 <= CREATE_TARGET_MS,
             resumeP50Within3s: manager.resumeMs !== null && manager.resumeMs.p50 <= RESUME_TARGET_MS,
+            stopDuringStartsP95Within2s: stopP95 !== undefined && stopP95 <= STOP_DURING_STARTS_TARGET_MS,
             note: `createP50Within4s: p50 of manager.createToListeningMs (CreateWorkspace sent → RUNNING with a url → GET 200) <= ${CREATE_TARGET_MS} ms. `
                 + `resumeP50Within3s: p50 of manager.resumeMs (StartWorkspace on a stopped workspace sent → RUNNING → GET 200) <= ${RESUME_TARGET_MS} ms. `
+                + `stopDuringStartsP95Within2s: p95 of concurrency.stopDuringStarts.stopMs (StopWorkspace of a running workspace, sent while `
+                + `${count} other workspaces start at once → PHASE_STOPPED, prepare-stop included) <= ${STOP_DURING_STARTS_TARGET_MS} ms; `
+                + 'meant over at least 10 samples (concurrency.stopDuringStarts.samples). '
                 + 'A target is false when its metric is missing because every workspace failed.'
         },
         failures

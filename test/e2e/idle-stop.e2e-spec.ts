@@ -18,8 +18,8 @@ const LONG_TEST = 'TestWarrenIdleLongRunning';
 /**
  * The idle stop with everything real: `warren serve` with a class whose idle timeout is 24 s,
  * heartbeats and idle checks every second, two workspaces open in chromium. "quiet" has an unsaved
- * edit and nobody touches it: the IDE warns, saves, and the gateway stops it. "busy" runs a long
- * `go test` in a terminal while nobody touches it either: it is not stopped.
+ * edit and nobody touches it: the workspace manager has the IDE warn and save, then stops it. "busy"
+ * runs a long `go test` in a terminal while nobody touches it either: it is not stopped.
  */
 describe('idle stop through the gateway', () => {
     let warren: WarrenServe;

@@ -11,23 +11,33 @@ export interface WarrenServe {
     /** http://localhost:<port> */
     gateway: string;
     port: number;
+    /** The workspace manager's gRPC API. */
+    grpcAddress: string;
     dataDir: string;
     /** Where a workspace's files are. */
     files(tenant: string, id: string): string;
     output(): string;
+    /** SIGKILL of `warren serve` alone, as a crash would do it: the IDEs keep running. */
+    kill(): Promise<void>;
     stop(): Promise<void>;
+}
+
+export interface WarrenServeOptions {
+    /** Reuse this data folder (a restart); by default a new temporary one. It is not removed by stop(). */
+    dataDir?: string;
 }
 
 /**
  * `warren serve` as a person runs it (the README's start command ends in it), with a temporary data
  * folder and HOME, free ports, and the sample module as the template; resolves with the login link it prints.
  */
-export async function startWarrenServe(extraArgs: string[] = []): Promise<WarrenServe> {
+export async function startWarrenServe(extraArgs: string[] = [], options: WarrenServeOptions = {}): Promise<WarrenServe> {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-serve-'));
-    const dataDir = path.join(tmp, 'data');
+    const dataDir = options.dataDir ?? path.join(tmp, 'data');
     const port = await freePort();
+    const grpcPort = await freePort();
     const args = [path.join(REPO, 'packages', 'cli', 'lib', 'main.js'), 'serve', '--data-dir', dataDir, '--port', String(port),
-        '--grpc-port', String(await freePort()), '--metrics-port', '0', '--template', path.join(REPO, 'examples', 'hello'), ...extraArgs];
+        '--grpc-port', String(grpcPort), '--metrics-port', '0', '--template', path.join(REPO, 'examples', 'hello'), ...extraArgs];
     const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GOTELEMETRY: 'off' } });
     let out = '';
     const loginUrl = await new Promise<string>((resolve, reject) => {
@@ -43,18 +53,26 @@ export async function startWarrenServe(extraArgs: string[] = []): Promise<Warren
         });
         child.once('exit', code => { clearTimeout(timer); reject(new Error(`warren serve exited (${code}):\n${out}`)); });
     });
+    const exited = (): Promise<unknown> => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise(resolve => child.once('exit', resolve)));
     return {
         loginUrl,
         gateway: `http://localhost:${port}`,
         port,
+        grpcAddress: `127.0.0.1:${grpcPort}`,
         dataDir,
         files: (tenant, id) => path.join(dataDir, 'tenants', tenant, 'workspaces', id, 'files'),
         output: () => out,
+        kill: async () => {
+            const gone = exited();
+            child.kill('SIGKILL');
+            await gone;
+            fs.rmSync(tmp, { recursive: true, force: true });
+        },
         stop: async () => {
             // Workspaces first: the IDEs outlive the manager by design (the next start adopts them).
-            const exited = new Promise(resolve => child.once('exit', resolve));
+            const gone = exited();
             child.kill('SIGTERM');
-            await exited;
+            await gone;
             for (const runtime of findRuntimeFiles(dataDir)) {
                 const { pid } = JSON.parse(fs.readFileSync(runtime, 'utf8')) as { pid: number };
                 try {
@@ -65,6 +83,7 @@ export async function startWarrenServe(extraArgs: string[] = []): Promise<Warren
             }
             // Terminals run in sessions of their own: whatever still works in the data folder goes too.
             killProcessesUnder(tmp);
+            killProcessesUnder(dataDir);
             fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
         }
     };

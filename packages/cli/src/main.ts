@@ -2,12 +2,12 @@
 import { Command, Option } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
-import { connect, DNS_LABEL, SqliteStore, unary } from '@warren/workspace-manager';
+import { tenantProblem, WatchMessage, WorkspaceClient } from '@warren/workspace-api';
+import { SqliteStore } from '@warren/workspace-manager';
 import { dataDir } from './data-dir';
 import { registerServe } from './serve';
 import { registerUsers } from './users';
-import { Workspace__Output } from '@warren/workspace-manager/lib/generated/warren/workspace/v1/Workspace';
-import { OutputFormat, phaseOf, print, table, workspaceRows } from './output';
+import { noteOf, OutputFormat, phaseOf, print, table, workspaceRows } from './output';
 
 const DEFAULT_ADDR = '127.0.0.1:7400';
 
@@ -29,6 +29,7 @@ const program = new Command('warren')
     .showHelpAfterError();
 
 const globals = (): { addr: string; token?: string; output: OutputFormat } => program.opts();
+const client = (): WorkspaceClient => new WorkspaceClient(globals().addr, globals().token);
 
 registerServe(program);
 registerUsers(program);
@@ -42,55 +43,78 @@ workspace.command('create <id>')
     .option('--go-env <KEY=VALUE...>', 'GOPROXY, GOPRIVATE, GONOSUMDB or GOFLAGS', [])
     .option('--tenant <tenant>', 'admin tokens: the tenant to create it for')
     .action(async (id: string, opts: { class: string; name?: string; goEnv: string[]; tenant?: string }) => {
-        const res = await unary<{ workspace: Workspace__Output }>(connect(globals().addr, globals().token), 'CreateWorkspace',
-            { id, className: opts.class, name: opts.name ?? '', goEnv: parseGoEnv(opts.goEnv), tenant: opts.tenant ?? '' });
-        print(globals().output, res.workspace, () => workspaceRows([res.workspace], false));
+        const ws = await client().createWorkspace({ id, className: opts.class, name: opts.name ?? '', goEnv: parseGoEnv(opts.goEnv), tenant: opts.tenant ?? '' });
+        print(globals().output, ws, () => workspaceRows([ws], false));
     });
 
 workspace.command('list')
     .description('list your workspaces')
     .option('--tenant <tenant>', 'admin tokens: one tenant (default: all)')
     .action(async (opts: { tenant?: string }) => {
-        const res = await unary<{ workspaces: Workspace__Output[] }>(connect(globals().addr, globals().token), 'ListWorkspaces', { tenant: opts.tenant ?? '' });
-        print(globals().output, res.workspaces, () => (res.workspaces.length ? workspaceRows(res.workspaces, true) : 'No workspaces: create one with "warren workspace create ID --class small".'));
+        const list = await client().listWorkspaces(opts.tenant);
+        print(globals().output, list, () => (list.length ? workspaceRows(list, true) : 'No workspaces: create one with "warren workspace create ID --class small".'));
     });
 
-for (const [verb, method, what] of [['get', 'GetWorkspace', 'show one workspace'], ['start', 'StartWorkspace', 'start a workspace'],
-    ['stop', 'StopWorkspace', 'stop a workspace (its files stay)'], ['delete', 'DeleteWorkspace', 'delete a workspace and its files']] as const) {
-    const cmd = workspace.command(`${verb} <id>`).description(what).option('--tenant <tenant>', 'admin tokens: the tenant that owns it');
-    if (verb === 'delete') {
-        cmd.option('-y, --yes', 'do not ask: the files are deleted too');
-    }
-    cmd.action(async (id: string, opts: { tenant?: string; yes?: boolean }) => {
-        if (verb === 'delete' && !opts.yes) {
+const TENANT_HELP = 'admin tokens: the tenant that owns it';
+
+workspace.command('get <id>').description('show one workspace').option('--tenant <tenant>', TENANT_HELP)
+    .action(async (id: string, opts: { tenant?: string }) => {
+        const ws = await client().getWorkspace({ id, tenant: opts.tenant });
+        print(globals().output, ws, () => workspaceRows([ws], false));
+    });
+
+workspace.command('start <id>').description('start a workspace').option('--tenant <tenant>', TENANT_HELP)
+    .action(async (id: string, opts: { tenant?: string }) => {
+        const ws = await client().startWorkspace({ id, tenant: opts.tenant });
+        print(globals().output, ws, () => workspaceRows([ws], false));
+    });
+
+workspace.command('stop <id>')
+    .description('stop a workspace: its IDE saves the open editors first, and its files stay')
+    .option('--tenant <tenant>', TENANT_HELP)
+    .option('--force', 'stop even if some editors cannot be saved (untitled or read-only): what they hold is lost')
+    .action(async (id: string, opts: { tenant?: string; force?: boolean }) => {
+        const ws = await client().stopWorkspace({ id, tenant: opts.tenant, force: opts.force });
+        print(globals().output, ws, () => {
+            const held = ws.status?.conditions.find(c => c.startsWith('StopHeldBack: '));
+            const note = !held ? '' : opts.force
+                ? `\nForced: this is lost when the IDE stops, since it ${held.slice('StopHeldBack: '.length).replace(/\. Save or close.*$/, '.')}`
+                : `\nThe stop waits: the IDE ${held.slice('StopHeldBack: '.length)} (warren workspace stop ${id} --force)`;
+            return `${workspaceRows([ws], false)}${note}`;
+        });
+    });
+
+workspace.command('delete <id>').description('delete a workspace and its files').option('--tenant <tenant>', TENANT_HELP)
+    .option('-y, --yes', 'do not ask: the files are deleted too')
+    .action(async (id: string, opts: { tenant?: string; yes?: boolean }) => {
+        if (!opts.yes) {
             throw new Error(`Deleting "${id}" removes its files for good: run again with --yes to confirm.`);
         }
-        const res = await unary<{ workspace: Workspace__Output }>(connect(globals().addr, globals().token), method, { id, tenant: opts.tenant ?? '' });
-        print(globals().output, res.workspace, () => workspaceRows([res.workspace], false));
+        const ws = await client().deleteWorkspace({ id, tenant: opts.tenant });
+        print(globals().output, ws, () => workspaceRows([ws], false));
     });
-}
 
 workspace.command('classes')
     .description('list the workspace classes')
     .action(async () => {
-        const res = await unary<{ classes: Array<Record<string, string | number>> }>(connect(globals().addr, globals().token), 'ListWorkspaceClasses', {});
-        print(globals().output, res.classes, () => table(['NAME', 'CPU', 'MEMORY', 'DISK', 'GPU', 'DESCRIPTION'],
-            res.classes.map(c => [String(c.name), String(c.cpu), String(c.memory), String(c.disk), c.gpuResource ? `${c.gpuResource} x${c.gpuCount}` : '-', String(c.description)])));
+        const classes = await client().listWorkspaceClasses();
+        print(globals().output, classes, () => table(['NAME', 'CPU', 'MEMORY', 'DISK', 'GPU', 'IDLE STOP', 'DESCRIPTION'],
+            classes.map(c => [c.name, c.cpu, c.memory, c.disk, c.gpuResource ? `${c.gpuResource} x${c.gpuCount}` : '-', `${c.idleTimeoutSeconds} s`, c.description])));
     });
 
 workspace.command('watch')
     .description('print every status change until Ctrl+C')
     .option('--tenant <tenant>', 'admin tokens: one tenant (default: all)')
     .action(async (opts: { tenant?: string }) => {
-        const c = connect(globals().addr, globals().token);
-        const stream = c.client.WatchWorkspaces({ tenant: opts.tenant ?? '', initial: true }, c.metadata);
+        const stream = client().watchWorkspaces({ tenant: opts.tenant, initial: true });
         await new Promise<void>((resolve, reject) => {
-            stream.on('data', (m: { workspace: Workspace__Output; deleted: boolean }) => {
-                const ws = m.workspace;
+            stream.on('data', (m: WatchMessage) => {
+                const ws = m.workspace!;
                 console.log(globals().output === 'json' ? JSON.stringify(m)
-                    : `${ws.tenant}/${ws.id}\t${m.deleted ? 'deleted' : phaseOf(ws)}\tv${ws.status?.version}\t${ws.status?.failureReason || ws.status?.url || ''}`);
+                    : `${ws.tenant}/${ws.id}\t${m.deleted ? 'deleted' : phaseOf(ws)}\tv${ws.status?.version}\t${noteOf(ws)}`);
             });
-            stream.on('error', (err: Error & { details?: string }) => reject(new Error(err.details ?? err.message)));
+            stream.on('error', (err: Error & { details?: string; code?: number }) => reject(new Error(
+                err.code === 14 ? `The workspace manager at ${globals().addr} does not answer: is "warren serve" running there?` : err.details ?? err.message)));
             stream.on('end', resolve);
             process.once('SIGINT', () => { stream.cancel(); resolve(); });
         });
@@ -112,36 +136,37 @@ token.command('create')
     .option('--tenant <tenant>', 'the tenant it acts for')
     .option('--admin', 'an admin token, which sees every tenant')
     .option('--description <text>', 'what it is for', '')
-    .action((opts: { tenant?: string; admin?: boolean; description: string }) => {
+    .action(async (opts: { tenant?: string; admin?: boolean; description: string }) => {
         if (!!opts.tenant === !!opts.admin) {
             throw new Error('Give either --tenant NAME or --admin.');
         }
-        if (opts.tenant && !DNS_LABEL.test(opts.tenant)) {
-            throw new Error(`--tenant "${opts.tenant}" is not a DNS-1123 label: lower-case letters, digits and '-', starting with a letter.`);
+        const problem = opts.tenant ? tenantProblem(opts.tenant) : undefined;
+        if (problem) {
+            throw new Error(`--tenant ${problem}`);
         }
         const s = store();
         try {
-            const { token: value, record } = s.createToken(opts.tenant, opts.description);
+            const { token: value, record } = await s.createToken(opts.tenant, opts.description);
             print(globals().output, { token: value, ...record }, () => `${value}\n(id ${record.id}; it is shown only now)`);
         } finally {
             s.close();
         }
     });
 
-token.command('list').description('list tokens (never their values)').action(() => {
+token.command('list').description('list tokens (never their values)').action(async () => {
     const s = store();
     try {
-        const list = s.listTokens();
+        const list = await s.listTokens();
         print(globals().output, list, () => table(['ID', 'TENANT', 'CREATED', 'DESCRIPTION'], list.map(t => [t.id, t.tenant ?? '(admin)', t.createdAt, t.description])));
     } finally {
         s.close();
     }
 });
 
-token.command('revoke <id>').description('revoke a token by its id').action((id: string) => {
+token.command('revoke <id>').description('revoke a token by its id').action(async (id: string) => {
     const s = store();
     try {
-        if (!s.revokeToken(id)) {
+        if (!await s.revokeToken(id)) {
             throw new Error(`No token with id "${id}": see "warren token list".`);
         }
         console.log(`revoked ${id}`);

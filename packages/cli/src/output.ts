@@ -1,4 +1,4 @@
-import { Workspace__Output } from '@warren/workspace-manager/lib/generated/warren/workspace/v1/Workspace';
+import { phaseFromProto, WorkspaceMessage } from '@warren/workspace-api';
 
 export type OutputFormat = 'table' | 'json';
 
@@ -9,16 +9,30 @@ export function table(headers: string[], rows: string[][]): string {
     return [line(headers), ...rows.map(line)].join('\n');
 }
 
-export function phaseOf(ws: Workspace__Output): string {
-    return (ws.status?.phase ?? 'PHASE_UNSPECIFIED').replace(/^PHASE_/, '').toLowerCase();
+export function phaseOf(ws: WorkspaceMessage): string {
+    return phaseFromProto(ws.status?.phase);
 }
 
-export function workspaceRows(list: Workspace__Output[], withTenant: boolean): string {
+/** What a row says beyond the phase: why it failed, what holds its stop, when it stops for idleness, or where it runs. */
+export function noteOf(ws: WorkspaceMessage): string {
+    const held = ws.status?.conditions.find(c => c.startsWith('StopHeldBack: '));
+    if (ws.status?.failureReason) {
+        return ws.status.failureReason;
+    }
+    if (held) {
+        return `stop held back: ${held.slice('StopHeldBack: '.length)}`;
+    }
+    if (ws.status?.idleStopsAt) {
+        return `idle, stops at ${ws.status.idleStopsAt}`;
+    }
+    return ws.status?.url ?? '';
+}
+
+export function workspaceRows(list: WorkspaceMessage[], withTenant: boolean): string {
     const headers = [...(withTenant ? ['TENANT'] : []), 'ID', 'NAME', 'CLASS', 'DESIRED', 'PHASE', 'URL / REASON'];
     return table(headers, list.map(ws => [
         ...(withTenant ? [ws.tenant] : []),
-        ws.id, ws.name, ws.className, String(ws.desiredState).replace(/^DESIRED_STATE_/, '').toLowerCase(), phaseOf(ws),
-        ws.status?.failureReason || ws.status?.url || ''
+        ws.id, ws.name, ws.className, String(ws.desiredState).replace(/^DESIRED_STATE_/, '').toLowerCase(), phaseOf(ws), noteOf(ws)
     ]));
 }
 

@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkTenant, defaultOwner, readUsersFile, startControlPlane } from '@warren/gateway';
+import { checkTenant, readUsersFile } from '@warren/gateway';
+import { findIdeProcesses } from '@warren/workspace-manager';
+import { defaultOwner, startControlPlane } from './control-plane';
 import { dataDir, readClasses, SERVE_INFO, ServeInfo } from './data-dir';
 
 interface ServeOptions {
@@ -105,9 +107,24 @@ export function registerServe(program: Command): void {
                 process.stderr.write(`\nFirst start: the admin token for the gRPC API and CLI is in ${path.join(dir, 'admin-token')}.\n`);
             }
             process.stderr.write(`\nWarren is ready. Open this link to sign in as ${owner.user} (tenant ${owner.tenant}); it works once:\n\n` +
-                `    ${plane.gateway.loginUrl()}\n\nFor a new link later: ${invocation()} login-url${opts.dataDir ? ` --data-dir ${dir}` : ''}. Stop with Ctrl+C.\n\n`);
-            const stop = (): void => { void plane.stop().then(() => process.exit(0)); };
+                `    ${plane.gateway.loginUrl()}\n\nFor a new link later: ${invocation()} login-url${opts.dataDir ? ` --data-dir ${dir}` : ''}.\n` +
+                'Stop with Ctrl+C: the IDEs of running workspaces keep running, with their unsaved editors, and the next start\n' +
+                `takes them over. To stop a workspace too, stop it first (dashboard, or ${invocation()} workspace stop ID).\n\n`);
+            const stop = (): void => {
+                void plane.stop().then(async () => {
+                    const running = await runningIdes(dir);
+                    process.stderr.write(running
+                        ? `\nWarren stopped. ${running} workspace IDE(s) keep running; the next "warren serve" with this data folder takes them over.\n`
+                        : '\nWarren stopped.\n');
+                    process.exit(0);
+                });
+            };
             process.once('SIGINT', stop);
             process.once('SIGTERM', stop);
         });
+}
+
+/** How many IDEs of this data folder run (they outlive the control plane). */
+async function runningIdes(dir: string): Promise<number> {
+    return findIdeProcesses(dir).size;
 }

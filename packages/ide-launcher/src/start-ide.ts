@@ -69,8 +69,23 @@ function validate(options: IdeOptions, appDir: string): void {
     }
 }
 
-/** Starts one IDE backend for one workspace and resolves once it listens. */
-export async function startIde(options: IdeOptions): Promise<IdeHandle> {
+/** An IDE backend that was launched and may not listen yet. */
+export interface SpawnedIde {
+    /** Where it will listen. */
+    url: string;
+    process: ChildProcess;
+    /** What the backend printed so far (its first megabyte). */
+    output(): string;
+    /** Resolves when the process has exited. */
+    exited: Promise<void>;
+}
+
+/**
+ * Launches one IDE backend for one workspace and returns at once: the caller sees it listen later
+ * (startIde waits for that). The backend leads a process group of its own, so that everything it
+ * starts can be stopped with it, and with logFile set it outlives this process.
+ */
+export async function spawnIde(options: IdeOptions): Promise<SpawnedIde> {
     const host = options.host ?? '127.0.0.1';
     const appDir = options.appDir ?? defaultAppDir();
     const pluginsDir = options.pluginsDir ?? defaultPluginsDir();
@@ -85,20 +100,14 @@ export async function startIde(options: IdeOptions): Promise<IdeHandle> {
     const env: NodeJS.ProcessEnv = {
         ...baseEnv,
         THEIA_CONFIG_DIR: path.resolve(options.configDir),
-        // Terminals start $SHELL; a machine started without a login (CI, containers) may not set it.
         SHELL: baseEnv.SHELL || '/bin/bash',
-        // Pinned gopls and dlv stay where they were installed even when HOME differs for the IDE.
         WARREN_CACHE_DIR: warrenCacheDir(baseEnv)
     };
-    const args = [path.join(appDir, 'lib', 'backend', 'main.js'), workspace, `--hostname=${host}`, `--port=${options.port}`];
+    const args = [ideMainOf(appDir), workspace, `--hostname=${host}`, `--port=${options.port}`];
     if (pluginsDir) {
         args.push(`--plugins=local-dir:${path.resolve(pluginsDir)}`);
     }
-    const started = Date.now();
-    // With a log file the IDE writes there itself and outlives this process (a manager that restarts
-    // adopts it); otherwise its output comes through pipes.
     const logFd = options.logFile ? openLog(options.logFile) : undefined;
-    // An appended log holds earlier runs' lines, "listening on" among them: read only what this run writes.
     const logStart = options.logFile ? fs.fstatSync(logFd!).size : 0;
     const child = spawn(process.execPath, args, { cwd: workspace, env, stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe'], detached: true });
     if (logFd !== undefined) {
@@ -116,9 +125,24 @@ export async function startIde(options: IdeOptions): Promise<IdeHandle> {
     };
     child.stdout?.on('data', (c: Buffer) => collect(c, process.stdout));
     child.stderr?.on('data', (c: Buffer) => collect(c, process.stderr));
-    const output = (): string => (options.logFile ? readFrom(options.logFile, logStart) : piped);
-    const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
+    return {
+        url: `http://${host}:${options.port}/`,
+        process: child,
+        output: () => (options.logFile ? readFrom(options.logFile, logStart) : piped),
+        exited: new Promise<void>(resolve => child.once('exit', () => resolve()))
+    };
+}
 
+/** The backend's entry point in a Theia application folder: what an IDE process's command line names. */
+export function ideMainOf(appDir: string): string {
+    return path.join(appDir, 'lib', 'backend', 'main.js');
+}
+
+/** Starts one IDE backend for one workspace and resolves once it listens. */
+export async function startIde(options: IdeOptions): Promise<IdeHandle> {
+    const started = Date.now();
+    const ide = await spawnIde(options);
+    const { process: child, output } = ide;
     const url = await new Promise<string>((resolve, reject) => {
         const timeoutMs = options.startTimeoutMs ?? 60_000;
         const deadline = Date.now() + timeoutMs;
@@ -130,7 +154,7 @@ export async function startIde(options: IdeOptions): Promise<IdeHandle> {
             if (LISTENING.test(output())) {
                 clearInterval(poll);
                 child.off('exit', onExit);
-                resolve(`http://${host}:${options.port}/`);
+                resolve(ide.url);
             } else if (Date.now() > deadline) {
                 clearInterval(poll);
                 child.off('exit', onExit);
@@ -150,7 +174,7 @@ export async function startIde(options: IdeOptions): Promise<IdeHandle> {
         output,
         stop: async (timeoutMs = 5_000) => {
             await stopProcessGroup(child.pid!, timeoutMs);
-            await exited;
+            await ide.exited;
         }
     };
 }

@@ -1,4 +1,4 @@
-import { DNS_LABEL } from './model';
+import { DNS_LABEL } from '@warren/workspace-api';
 
 /** A workspace class as an admin configures it (classes.json, or the Helm values later). */
 export interface WorkspaceClass {

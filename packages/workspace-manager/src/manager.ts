@@ -1,25 +1,29 @@
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import { Registry } from 'prom-client';
+import { HEARTBEAT_PATH, IDE_ENV, loadProto, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
+import { Intents } from './api/intents';
 import { workspaceService } from './api/workspace-service';
 import { DEFAULT_CLASSES, WorkspaceClass } from './classes';
-import { jsonLog } from './json-log';
-import { ProtoGrpcType } from './generated/workspace';
+import { heartbeatHandler } from './ide/heartbeat-endpoint';
+import { IdeClient } from './ide/ide-client';
+import { WorkspaceTokens } from './ide/workspace-tokens';
+import { jsonLog } from '@warren/service-support';
+import { IdleClock, IdleOptions } from './lifecycle/idle-clock';
 import { ManagerMetrics } from './metrics';
-import { WorkspaceRecord } from './model';
 import { LocalProvider } from './providers/local-provider';
-import { Reconciler } from './reconciler';
+import { Reconciler, ReconcilerOptions } from './reconciler';
 import { SqliteStore } from './store/sqlite-store';
+import { TokenStore, WorkspaceStore } from './store/workspace-store';
 
 export interface ManagerOptions {
     dataDir: string;
-    /** gRPC address; 127.0.0.1 by default: the embedded manager is not exposed by itself. */
+    /** gRPC and HTTP address; 127.0.0.1 by default: the embedded manager is not exposed by itself. */
     host?: string;
     port: number;
-    /** Metrics, health and readiness; 0 picks a free port. */
+    /** Metrics, health, readiness and the IDEs' heartbeats; 0 picks a free port. */
     metricsPort?: number;
     classes?: WorkspaceClass[];
     /** Files new workspaces start with. */
@@ -30,64 +34,106 @@ export interface ManagerOptions {
     maxMessageBytes?: number;
     /** Restart crashed IDEs (at most 3 times in 5 minutes) instead of marking them failed. */
     restartCrashed?: boolean;
-    /** More environment for a workspace's IDE: the gateway gives its address and the workspace's heartbeat token. */
-    workspaceEnv?: (ws: WorkspaceRecord) => Record<string, string>;
+    /** Idle stop; false turns it off. */
+    idle?: IdleOptions | false;
+    /** How often IDEs send heartbeats while something happens; default 60 s. */
+    heartbeatSeconds?: number;
+    /** Tuning of the reconciler (tests and benchmarks). */
+    reconciler?: Omit<ReconcilerOptions, 'restartCrashed' | 'idleStopsAt'>;
     /** More metrics served on the same endpoint (the gateway's, when it runs in this process). */
     extraMetrics?: Registry[];
 }
 
 export interface Manager {
     address: string;
+    /** Metrics, health, readiness, and where IDEs send heartbeats. */
     metricsAddress: string;
     /** Set on the first start only: the admin token, also written to <data>/admin-token (mode 0600). */
     adminToken?: string;
-    store: SqliteStore;
+    store: WorkspaceStore;
+    tokens: TokenStore;
+    /** Stops serving and reconciling. Running IDEs keep running: the next start adopts them (doc/lifecycle.md). */
     stop(): Promise<void>;
 }
 
-export const PROTO_FILE = path.resolve(__dirname, '..', '..', '..', 'proto', 'warren', 'workspace', 'v1', 'workspace.proto');
+/** The key that signs workspace tokens (named for where it began: running IDEs keep their tokens). */
+export const WORKSPACE_KEY_FILE = 'gateway-key';
 
-/** The same options the generated types assume (proto-loader-gen-types in scripts/build.sh). */
-export const PROTO_OPTIONS: protoLoader.Options = { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true };
-
-export function loadProto(): ProtoGrpcType {
-    return grpc.loadPackageDefinition(protoLoader.loadSync(PROTO_FILE, PROTO_OPTIONS)) as unknown as ProtoGrpcType;
-}
-
-/** Starts the store, the local provider, the reconciler, the gRPC server and the metrics endpoint; all or nothing. */
+/** Starts the store, the local provider, the reconciler, the gRPC server and the HTTP endpoint; all or nothing. */
 export async function startManager(options: ManagerOptions): Promise<Manager> {
     const log = options.log ?? jsonLog;
     const host = options.host ?? '127.0.0.1';
     const classes = new Map((options.classes ?? DEFAULT_CLASSES).map(c => [c.name, c]));
     const store = new SqliteStore(path.join(options.dataDir, 'warren.db'));
-    const adminToken = firstAdminToken(store, options.dataDir);
-    const metrics = new ManagerMetrics(store, options.extraMetrics);
-    const provider = new LocalProvider({ dataDir: options.dataDir, templateDir: options.templateDir, workspaceEnv: options.workspaceEnv });
-    const reconciler = new Reconciler(store, provider, classes, {
-        onError: (ws, err) => { metrics.reconcileErrors.inc(); log({ level: 'warn', msg: 'reconcile failed; retrying', tenant: ws.tenant, workspace: ws.id, error: err.message }); },
-        onTransition: (kind, seconds) => metrics.transitions.observe({ kind }, seconds)
-    }, { restartCrashed: options.restartCrashed ? { maxRestarts: 3, windowMs: 5 * 60_000 } : undefined });
-    reconciler.onDidChange(({ workspace, deleted }) => log({
-        level: 'info', msg: deleted ? 'workspace deleted' : 'workspace status', tenant: workspace.tenant, workspace: workspace.id,
-        phase: workspace.status.phase, version: workspace.status.version, reason: workspace.status.failureReason
-    }));
-
     const server = new grpc.Server({ 'grpc.max_receive_message_length': options.maxMessageBytes ?? 64 * 1024 });
-    server.addService(loadProto().warren.workspace.v1.WorkspaceService.service, workspaceService(store, reconciler, classes, log));
-    let metricsServer: http.Server | undefined;
+    let httpServer: http.Server | undefined;
     try {
+        const adminToken = await firstAdminToken(store, options.dataDir);
+        const workspaceTokens = WorkspaceTokens.fromFile(path.join(options.dataDir, WORKSPACE_KEY_FILE));
+        const ide = new IdeClient(workspaceTokens);
+        const intents = new Intents(store);
+        const metrics = new ManagerMetrics(store, options.extraMetrics);
+        let idle: IdleClock | undefined;
+        const touch = (key: WorkspaceKey): void => idle?.touch(key);
+        // Listening before anything starts: IDEs launched at once need to know where to send heartbeats.
+        httpServer = await metrics.listen(options.metricsPort ?? 0, host, new Map([
+            [HEARTBEAT_PATH, heartbeatHandler(workspaceTokens, beat => touch(workspaceKey(beat)))]
+        ]));
+        const httpPort = (httpServer.address() as { port: number }).port;
+        const activityUrl = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${httpPort}`;
+        const provider = new LocalProvider({
+            dataDir: options.dataDir, templateDir: options.templateDir,
+            workspaceEnv: ws => ({
+                [IDE_ENV.activityUrl]: activityUrl,
+                [IDE_ENV.token]: workspaceTokens.token(ws.tenant, ws.id),
+                [IDE_ENV.workspace]: workspaceKey(ws),
+                [IDE_ENV.heartbeatSeconds]: String(options.heartbeatSeconds ?? 60)
+            })
+        });
+        const reconciler = new Reconciler(store, provider, classes, ide, {
+            onError: (key, err) => { metrics.reconcileErrors.inc(); log({ level: 'warn', msg: 'reconcile failed; retrying', workspace: key, error: err.message }); },
+            onTransition: (kind, seconds) => metrics.transitions.observe({ kind }, seconds),
+            log
+        }, {
+            ...options.reconciler,
+            restartCrashed: options.restartCrashed ? { maxRestarts: 3, windowMs: 5 * 60_000 } : undefined,
+            idleStopsAt: key => idle?.idleStopsAt(key)
+        });
+        if (options.idle !== false) {
+            idle = new IdleClock({
+                workspaces: () => reconciler.known(),
+                timeoutSecondsOf: name => classes.get(name)?.idleTimeoutSeconds,
+                warn: async (ws, stopsInSeconds) => {
+                    if (ws.status.url) {
+                        await ide.warnIdle(ws, ws.status.url, stopsInSeconds);
+                    }
+                },
+                stop: async ws => { await intents.setDesired(ws.tenant, ws.id, 'stopped'); },
+                changed: key => reconciler.enqueue(key),
+                log
+            }, options.idle);
+        }
+        reconciler.onDidChange(({ workspace, deleted }) => log({
+            level: 'info', msg: deleted ? 'workspace deleted' : 'workspace status', tenant: workspace.tenant, workspace: workspace.id,
+            phase: workspace.status.phase, version: workspace.status.version, reason: workspace.status.failureReason
+        }));
+
+        server.addService(loadProto().warren.workspace.v1.WorkspaceService.service, workspaceService({
+            store, tokens: store, intents, reconciler, classes, log, touch: (tenant, id) => touch(workspaceKey({ tenant, id }))
+        }));
         const port = await new Promise<number>((resolve, reject) =>
             server.bindAsync(`${host}:${options.port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
-        metricsServer = await metrics.listen(options.metricsPort ?? 0, host);
-        reconciler.start();
+        await reconciler.start();
+        idle?.start();
         metrics.setReady(true);
-        const metricsPort = (metricsServer.address() as { port: number }).port;
-        log({ level: 'info', msg: 'workspace manager ready', grpc: `${host}:${port}`, metrics: `http://${host}:${metricsPort}/metrics` });
+        log({ level: 'info', msg: 'workspace manager ready', grpc: `${host}:${port}`, metrics: `http://${host}:${httpPort}/metrics` });
+        const opened = httpServer;
         return {
             address: `${host}:${port}`,
-            metricsAddress: `http://${host}:${metricsPort}`,
+            metricsAddress: `http://${host}:${httpPort}`,
             adminToken,
             store,
+            tokens: store,
             stop: async () => {
                 metrics.setReady(false);
                 // Watch streams never end by themselves: give calls in flight a moment, then close the rest.
@@ -95,15 +141,16 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
                     const force = setTimeout(() => { server.forceShutdown(); resolve(); }, 2_000);
                     server.tryShutdown(() => { clearTimeout(force); resolve(); });
                 });
+                idle?.stop();
                 await reconciler.stop();
                 await provider.dispose();
-                await new Promise<void>(resolve => metricsServer!.close(() => resolve()));
+                await new Promise<void>(resolve => opened.close(() => resolve()));
                 store.close();
             }
         };
     } catch (err) {
         server.forceShutdown();
-        metricsServer?.close();
+        httpServer?.close();
         store.close();
         const message = (err as Error).message;
         throw new Error(/EADDRINUSE/.test(message)
@@ -113,11 +160,11 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
 }
 
 /** The first start makes an admin token and writes it where only this user can read it. */
-function firstAdminToken(store: SqliteStore, dataDir: string): string | undefined {
-    if (store.listTokens().length > 0) {
+async function firstAdminToken(store: SqliteStore, dataDir: string): Promise<string | undefined> {
+    if ((await store.listTokens()).length > 0) {
         return undefined;
     }
-    const { token } = store.createToken(undefined, 'first admin token');
+    const { token } = await store.createToken(undefined, 'first admin token');
     const file = path.join(dataDir, 'admin-token');
     fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
     return token;

@@ -1,9 +1,10 @@
 import * as http from 'http';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { Phase } from './lifecycle/phase';
-import { SqliteStore } from './store/sqlite-store';
+import { Phase, PHASES } from '@warren/workspace-api';
+import { WorkspaceStore } from './store/workspace-store';
 
-const PHASES: Phase[] = ['pending', 'creating', 'starting', 'running', 'stopping', 'stopped', 'failed', 'deleting'];
+/** More routes on the same port: path → handler (the IDEs' heartbeats). */
+export type ExtraRoutes = Map<string, (req: http.IncomingMessage, res: http.ServerResponse) => void>;
 
 /** The manager's Prometheus metrics, health and readiness, on an HTTP port of their own. */
 export class ManagerMetrics {
@@ -18,12 +19,12 @@ export class ManagerMetrics {
     /** What /metrics serves: the manager's registry and any others given (the gateway's). */
     protected readonly served: Registry;
 
-    constructor(store: SqliteStore, extra: Registry[] = []) {
+    constructor(store: WorkspaceStore, extra: Registry[] = []) {
         new Gauge({
             name: 'warren_workspaces', help: 'Workspaces by phase', labelNames: ['phase'], registers: [this.registry],
-            collect() {
+            async collect() {
                 const counts = new Map<Phase, number>(PHASES.map(p => [p, 0]));
-                store.listWorkspaces().forEach(ws => counts.set(ws.status.phase, (counts.get(ws.status.phase) ?? 0) + 1));
+                (await store.listWorkspaces()).forEach(ws => counts.set(ws.status.phase, (counts.get(ws.status.phase) ?? 0) + 1));
                 counts.forEach((n, phase) => this.set({ phase }, n));
             }
         });
@@ -35,9 +36,12 @@ export class ManagerMetrics {
         this.ready = ready;
     }
 
-    listen(port: number, host: string): Promise<http.Server> {
+    listen(port: number, host: string, routes: ExtraRoutes = new Map()): Promise<http.Server> {
         const server = http.createServer((req, res) => {
-            if (req.url === '/metrics') {
+            const route = routes.get(req.url ?? '');
+            if (route) {
+                route(req, res);
+            } else if (req.url === '/metrics') {
                 this.served.metrics().then(text => {
                     res.writeHead(200, { 'Content-Type': this.served.contentType });
                     res.end(text);

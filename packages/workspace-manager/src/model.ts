@@ -1,34 +1,42 @@
-import { DesiredState, Phase } from './lifecycle/phase';
+import { DesiredState, Phase } from '@warren/workspace-api';
 
-/** A DNS-1123 label: what ids and tenant names must be, since they become folder names, hosts and namespaces. */
-export const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-/** What the reconciler last observed and derived; version orders the updates of one workspace. */
+/** What the reconciler last observed and derived; only the reconciler writes it. version orders the updates of one workspace. */
 export interface WorkspaceStatus {
     phase: Phase;
     version: number;
     url?: string;
+    /** Why it failed, in words a user can act on. Sticky while the intent stays as it was (see failedGeneration). */
     failureReason?: string;
+    /** The intent's generation when the failure was recorded: a newer intent (a start, a stop) clears the failure. */
+    failedGeneration?: number;
     conditions: string[];
     node?: string;
     runtimeId?: string;
     gpu?: string;
+    /** Set once the workspace is idle and its IDE was warned: when it will be stopped (RFC 3339). */
+    idleStopsAt?: string;
     updatedAt: string;
 }
 
-/** One workspace: the tenant's intent and the observed status, as the store keeps it. */
-export interface WorkspaceRecord {
+/** The tenant's intent: only the API (and the idle clock, on the tenant's behalf) writes it. */
+export interface WorkspaceIntent {
+    desired: DesiredState;
+    /** Deletion was asked for; the record goes once the runtime and files are gone. */
+    deleting: boolean;
+    /** Stop even if editors cannot be saved; cleared by the next start. */
+    forceStop: boolean;
+}
+
+/** One workspace: the tenant's intent and the observed status, as a store keeps it. */
+export interface WorkspaceRecord extends WorkspaceIntent {
     tenant: string;
     id: string;
     name: string;
     className: string;
-    desired: DesiredState;
-    /** Deletion was asked for; the record goes once the runtime and files are gone. */
-    deleting: boolean;
-    /** A failure recorded by the reconciler; cleared when the tenant starts the workspace again. */
-    failure?: string;
     goEnv: Record<string, string>;
     createdAt: string;
+    /** Counts the changes of intent, starting at 1; versioned intent writes compare it. */
+    generation: number;
     status: WorkspaceStatus;
 }
 

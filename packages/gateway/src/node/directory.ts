@@ -1,34 +1,14 @@
 import * as grpc from '@grpc/grpc-js';
-import { connect, Connection, unary } from '@warren/workspace-manager';
-import { Workspace__Output } from '@warren/workspace-manager/lib/generated/warren/workspace/v1/Workspace';
-import { WorkspaceClass__Output } from '@warren/workspace-manager/lib/generated/warren/workspace/v1/WorkspaceClass';
+import { toView, WatchMessage, WorkspaceClassMessage, WorkspaceClient, WorkspaceKey, workspaceKey, WorkspaceView } from '@warren/workspace-api';
 
-export type Phase = 'pending' | 'creating' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed' | 'deleting';
-
-/** A workspace as the gateway uses it: the manager's message with plain enum names. */
-export interface WorkspaceView {
-    tenant: string;
-    id: string;
-    name: string;
-    className: string;
-    desiredState: 'running' | 'stopped';
-    phase: Phase;
-    version: number;
-    failureReason: string;
-    conditions: string[];
-    createdAt: string;
-    updatedAt: string;
-    /** Where the IDE listens, for the proxy; empty unless it runs. */
-    ideUrl: string;
-}
-
-export type ClassView = WorkspaceClass__Output;
+export { WorkspaceView };
+export type ClassView = WorkspaceClassMessage;
 
 export type ChangeListener = (ws: WorkspaceView, deleted: boolean) => void;
 
 /**
  * What the gateway needs of the workspace manager: a live view of every workspace for routing and
- * the dashboard, and the calls the dashboard makes on a tenant's behalf.
+ * the dashboard, the calls the dashboard makes on a tenant's behalf, and activity to report.
  */
 export interface WorkspaceDirectory {
     get(tenant: string, id: string): WorkspaceView | undefined;
@@ -37,24 +17,15 @@ export interface WorkspaceDirectory {
     classes(): Promise<ClassView[]>;
     create(tenant: string, request: { id: string; name: string; className: string }): Promise<WorkspaceView>;
     start(tenant: string, id: string): Promise<WorkspaceView>;
-    stop(tenant: string, id: string): Promise<WorkspaceView>;
+    /** force: stop even if some editors cannot be saved. */
+    stop(tenant: string, id: string, force?: boolean): Promise<WorkspaceView>;
     remove(tenant: string, id: string): Promise<WorkspaceView>;
+    /** Someone used the workspace (a proxied request): the manager's idle clock starts again. */
+    reportActivity(tenant: string, id: string): void;
 }
 
-export function toView(m: Workspace__Output): WorkspaceView {
-    const status = m.status;
-    return {
-        tenant: m.tenant, id: m.id, name: m.name, className: m.className,
-        desiredState: m.desiredState === 'DESIRED_STATE_STOPPED' ? 'stopped' : 'running',
-        phase: (status?.phase ?? 'PHASE_PENDING').replace('PHASE_', '').toLowerCase() as Phase,
-        version: Number(status?.version ?? 0),
-        failureReason: status?.failureReason ?? '',
-        conditions: status?.conditions ?? [],
-        createdAt: m.createdAt,
-        updatedAt: status?.updatedAt ?? m.createdAt,
-        ideUrl: status?.phase === 'PHASE_RUNNING' ? status.url : ''
-    };
-}
+/** Activity is reported at most this often per workspace: the idle clock counts in minutes. */
+const ACTIVITY_REPORT_MS = 5_000;
 
 /**
  * The directory over the manager's gRPC API, with an admin token that names the tenant on every
@@ -68,13 +39,14 @@ export class ManagerDirectory implements WorkspaceDirectory {
      */
     protected readonly tombstones = new Map<string, string>();
     protected readonly listeners = new Set<ChangeListener>();
-    protected readonly connection: Connection;
-    protected stream?: grpc.ClientReadableStream<{ workspace: Workspace__Output | null; deleted: boolean }>;
+    protected readonly client: WorkspaceClient;
+    protected readonly reported = new Map<WorkspaceKey, number>();
+    protected stream?: grpc.ClientReadableStream<WatchMessage>;
     protected retry?: NodeJS.Timeout;
     protected closed = false;
 
     constructor(address: string, token: string, protected readonly log: (entry: Record<string, unknown>) => void) {
-        this.connection = connect(address, token);
+        this.client = new WorkspaceClient(address, token);
     }
 
     /** Resolves once the cache holds every workspace. */
@@ -86,7 +58,7 @@ export class ManagerDirectory implements WorkspaceDirectory {
         this.closed = true;
         clearTimeout(this.retry);
         this.stream?.cancel();
-        this.connection.client.close();
+        this.client.close();
     }
 
     get(tenant: string, id: string): WorkspaceView | undefined {
@@ -104,27 +76,38 @@ export class ManagerDirectory implements WorkspaceDirectory {
     }
 
     async classes(): Promise<ClassView[]> {
-        return (await unary<{ classes: WorkspaceClass__Output[] }>(this.connection, 'ListWorkspaceClasses', {})).classes;
+        return this.client.listWorkspaceClasses();
     }
 
     create(tenant: string, request: { id: string; name: string; className: string }): Promise<WorkspaceView> {
-        return this.call('CreateWorkspace', { tenant, ...request });
+        return this.applied(this.client.createWorkspace({ tenant, ...request }));
     }
 
     start(tenant: string, id: string): Promise<WorkspaceView> {
-        return this.call('StartWorkspace', { tenant, id });
+        return this.applied(this.client.startWorkspace({ tenant, id }));
     }
 
-    stop(tenant: string, id: string): Promise<WorkspaceView> {
-        return this.call('StopWorkspace', { tenant, id });
+    stop(tenant: string, id: string, force = false): Promise<WorkspaceView> {
+        return this.applied(this.client.stopWorkspace({ tenant, id, force }));
     }
 
     remove(tenant: string, id: string): Promise<WorkspaceView> {
-        return this.call('DeleteWorkspace', { tenant, id });
+        return this.applied(this.client.deleteWorkspace({ tenant, id }));
     }
 
-    protected async call(method: string, request: object): Promise<WorkspaceView> {
-        const view = toView((await unary<{ workspace: Workspace__Output }>(this.connection, method, request)).workspace);
+    reportActivity(tenant: string, id: string): void {
+        const key = workspaceKey({ tenant, id });
+        const now = Date.now();
+        if (now - (this.reported.get(key) ?? 0) < ACTIVITY_REPORT_MS) {
+            return;
+        }
+        this.reported.set(key, now);
+        this.client.reportActivity({ tenant, id }).catch(err =>
+            this.log({ level: 'warn', msg: 'could not report activity', tenant, workspace: id, error: (err as Error).message }));
+    }
+
+    protected async applied(call: Promise<WatchMessage['workspace']>): Promise<WorkspaceView> {
+        const view = toView((await call)!);
         this.apply(view, false);
         return view;
     }
@@ -149,9 +132,9 @@ export class ManagerDirectory implements WorkspaceDirectory {
 
     protected async resync(): Promise<void> {
         const touched = new Set<string>();
-        const stream = this.connection.client.WatchWorkspaces({ initial: false }, this.connection.metadata);
+        const stream = this.client.watchWorkspaces({ initial: false });
         this.stream = stream;
-        stream.on('data', (m: { workspace: Workspace__Output | null; deleted: boolean }) => {
+        stream.on('data', (m: WatchMessage) => {
             if (m.workspace) {
                 touched.add(`${m.workspace.tenant}/${m.workspace.id}`);
                 this.apply(toView(m.workspace), m.deleted);
@@ -164,7 +147,7 @@ export class ManagerDirectory implements WorkspaceDirectory {
             this.log({ level: 'warn', msg: 'workspace watch broke; reconnecting', error: err.details });
             this.retry = setTimeout(() => this.resync().catch(e => this.log({ level: 'warn', msg: 'resync failed', error: (e as Error).message })), 1_000);
         });
-        const listed = (await unary<{ workspaces: Workspace__Output[] }>(this.connection, 'ListWorkspaces', {})).workspaces.map(toView);
+        const listed = (await this.client.listWorkspaces()).map(toView);
         const present = new Set(listed.map(ws => `${ws.tenant}/${ws.id}`));
         for (const [key, ws] of this.cache) {
             if (!present.has(key) && !touched.has(key)) {

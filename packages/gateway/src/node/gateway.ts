@@ -3,7 +3,7 @@ import * as http from 'http';
 import * as https from 'https';
 import * as net from 'net';
 import * as path from 'path';
-import { jsonLog } from '@warren/workspace-manager';
+import { jsonLog } from '@warren/service-support';
 import { gatewayApp } from './api/app';
 import { AuthStore, Identity } from './auth/auth-store';
 import { CookieNames } from './auth/cookies';
@@ -11,9 +11,6 @@ import { LoginTokenSignIn, PasswordSignIn } from './auth/sign-in';
 import { readUsersFile, Users } from './auth/users';
 import { WorkspaceDirectory } from './directory';
 import { WorkspaceHosts } from './hosts';
-import { heartbeatHandler } from './idle/heartbeat';
-import { IdleMonitor, IdleOptions } from './idle/idle-monitor';
-import { WorkspaceTokens } from './idle/workspace-token';
 import { GatewayMetrics } from './metrics';
 import { refuseUpgrade, sendError } from './proxy/responses';
 import { WorkspaceProxy } from './proxy/workspace-proxy';
@@ -27,20 +24,12 @@ export interface GatewayOptions {
     host?: string;
     port: number;
     directory: WorkspaceDirectory;
-    tokens: WorkspaceTokens;
     metrics?: GatewayMetrics;
     /** Who the printed login link signs in. */
     owner: Identity;
     usersFile?: string;
-    /** Idle stop; false turns it off. */
-    idle?: IdleOptions | false;
     /** PEM files: serve HTTPS directly (or put a TLS-terminating proxy in front and keep this off). */
     tls?: { certFile: string; keyFile: string };
-    /**
-     * With TLS: the port of a plain-HTTP listener on 127.0.0.1 for IDE heartbeats only (0 picks one).
-     * IDEs reach the gateway by address, which the certificate for the public name does not cover.
-     */
-    heartbeatPort?: number;
     sessionTtlMs?: number;
     signInAttemptsPerMinute?: number;
     /** Behind a reverse proxy on a private address: take the client's address from X-Forwarded-For (for the sign-in limit). */
@@ -53,9 +42,6 @@ export interface Gateway {
     url: string;
     /** Where this gateway listens, as seen from this machine. */
     listenUrl: string;
-    /** Where IDEs send heartbeats: listenUrl, or with TLS the plain-HTTP listener on 127.0.0.1. */
-    heartbeatUrl: string;
-    idle?: IdleMonitor;
     metrics: GatewayMetrics;
     auth: AuthStore;
     /** A new one-time login link for the owner. */
@@ -80,7 +66,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const fileUsers = options.usersFile ? readUsersFile(options.usersFile) : [];
     const auth = new AuthStore(path.join(options.dataDir, 'gateway.db'));
     const users = new Users(auth, fileUsers);
-    const idle = options.idle === false ? undefined : new IdleMonitor(options.directory, options.tokens, metrics, log, options.idle);
     const app = gatewayApp({
         hosts, auth, cookies, directory: options.directory, metrics,
         methods: [new LoginTokenSignIn(auth), new PasswordSignIn(users)],
@@ -88,15 +73,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         signInAttemptsPerMinute: options.signInAttemptsPerMinute ?? 10,
         trustProxy: options.trustProxy ?? false
     });
-    const proxy = new WorkspaceProxy(hosts, auth, cookies, options.directory, idle, metrics, log);
-    const heartbeat = heartbeatHandler(options.tokens, touch => idle?.touch(touch.tenant, touch.id));
+    const proxy = new WorkspaceProxy(hosts, auth, cookies, options.directory, metrics, log);
 
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
         const where = hosts.classify(req.headers.host);
         if (where.kind === 'workspace') {
             proxy.handleRequest(req, res, where.label);
-        } else if (req.url === '/_warren/v1/heartbeat') {
-            heartbeat(req, res);
         } else if (where.kind === 'gateway') {
             app(req, res);
         } else if (req.method === 'GET' || req.method === 'HEAD') {
@@ -109,10 +91,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const server = options.tls
         ? https.createServer({ cert: fs.readFileSync(options.tls.certFile), key: fs.readFileSync(options.tls.keyFile) }, onRequest)
         : http.createServer(onRequest);
-    // With TLS, heartbeats come over plain HTTP on loopback: nothing else is served there.
-    const heartbeatServer = options.tls
-        ? http.createServer((req, res) => (req.url === '/_warren/v1/heartbeat' ? heartbeat(req, res) : sendError(req, res, 404, 'Only heartbeats here.')))
-        : undefined;
     const upgraded = new Set<net.Socket>();
     server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
         socket.on('error', () => socket.destroy());
@@ -137,16 +115,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
             server.once('error', reject);
             server.listen(options.port, host, () => resolve());
         });
-        if (heartbeatServer) {
-            await new Promise<void>((resolve, reject) => {
-                heartbeatServer.once('error', reject);
-                heartbeatServer.listen(options.heartbeatPort ?? 0, '127.0.0.1', () => resolve());
-            });
-        }
-        await idle?.start();
     } catch (err) {
         server.close();
-        heartbeatServer?.close();
         auth.close();
         clearInterval(sweep);
         const e = err as NodeJS.ErrnoException;
@@ -160,18 +130,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     return {
         url: hosts.origin,
         listenUrl,
-        heartbeatUrl: heartbeatServer ? localUrl('127.0.0.1', (heartbeatServer.address() as net.AddressInfo).port) : listenUrl,
-        idle,
         metrics,
         auth,
         loginUrl: () => `${hosts.origin}/login?token=${auth.createLoginToken(options.owner, DAY)}`,
         stop: async () => {
-            idle?.stop();
             clearInterval(sweep);
             proxy.close();
             server.closeAllConnections();
             upgraded.forEach(socket => socket.destroy());
-            heartbeatServer?.close();
             await new Promise<void>(resolve => server.close(() => resolve()));
             auth.close();
         }

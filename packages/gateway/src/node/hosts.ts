@@ -1,4 +1,4 @@
-import { DNS_LABEL } from '@warren/workspace-manager';
+import { DNS_LABEL } from '@warren/workspace-api';
 
 /** What a request's Host header names. */
 export type HostKind =

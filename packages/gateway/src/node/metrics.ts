@@ -29,8 +29,4 @@ export class GatewayMetrics {
         name: 'warren_gateway_sign_ins_total', help: 'Sign-in attempts by method and result',
         labelNames: ['method', 'result'], registers: [this.registry]
     });
-    readonly idleStops = new Counter({
-        name: 'warren_gateway_idle_stops_total', help: 'Workspaces stopped for idleness, and stops held back because the IDE could not save',
-        labelNames: ['result'], registers: [this.registry]
-    });
 }

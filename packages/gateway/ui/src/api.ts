@@ -1,27 +1,13 @@
 // The gateway's HTTP API as the pages use it: JSON over same-origin fetch, errors as ApiError.
 // Session cookies are HttpOnly: this code never reads or writes them.
 
-export type Phase = 'pending' | 'creating' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed' | 'deleting';
+import type { WorkspaceEventJson, WorkspaceJson } from '@warren/workspace-api/lib/json';
+import type { Phase } from '@warren/workspace-api/lib/phase';
 
-export interface Workspace {
-    /** DNS-1123 label, unique in the tenant. */
-    id: string;
-    /** What a person called it. */
-    name: string;
-    className: string;
-    desiredState: 'running' | 'stopped';
-    phase: Phase;
-    /** Set when phase is failed. */
-    failureReason: string;
-    /** What the reconciler observed, newest last (for example "waiting for a GPU of class gpu"). */
-    conditions: string[];
-    createdAt: string;
-    updatedAt: string;
-    /** The workspace's own origin, for display. */
-    url: string;
-    /** The gateway page that starts (if needed) and opens the workspace. */
-    openPath: string;
-}
+export type { Phase };
+/** A workspace as the gateway's JSON carries it: one definition, in @warren/workspace-api. */
+export type Workspace = WorkspaceJson;
+export type WorkspaceEvent = WorkspaceEventJson;
 
 export interface WorkspaceClass {
     name: string;
@@ -109,8 +95,13 @@ export async function listWorkspaces(): Promise<Workspace[]> {
     return (await request<{ workspaces: Workspace[] }>('GET', '/api/v1/workspaces')).workspaces;
 }
 
-export async function workspaceAction(id: string, action: 'start' | 'stop'): Promise<Workspace> {
-    return (await request<{ workspace: Workspace }>('POST', `/api/v1/workspaces/${encodeURIComponent(id)}/${action}`)).workspace;
+export async function workspaceAction(id: string, action: 'start' | 'stop', body?: { force: boolean }): Promise<Workspace> {
+    return (await request<{ workspace: Workspace }>('POST', `/api/v1/workspaces/${encodeURIComponent(id)}/${action}`, body)).workspace;
+}
+
+/** The condition that says a stop waits for editors that could not be saved, without its name. */
+export function stopHeldBack(workspace: Workspace): string | undefined {
+    return workspace.conditions.find(c => c.startsWith('StopHeldBack: '))?.slice('StopHeldBack: '.length);
 }
 
 /** Ends the session and goes to the sign-in page; an already ended session is fine. */

@@ -66,17 +66,26 @@ function onEvent(event: WorkspaceEvent): void {
     if (event.deleted) {
         remove(event.workspace.id);
     } else {
-        upsert(event.workspace);
+        apply(event.workspace);
     }
 }
 
-/** Applies a request's answer unless an event about the workspace arrived since the request began. */
+/** Takes a workspace unless the row already shows a newer status (the manager's version orders them). */
+function apply(workspace: Workspace): WorkspaceRow | undefined {
+    const known = rows.get(workspace.id);
+    if (known && known.workspace.createdAt === workspace.createdAt && known.workspace.version > workspace.version) {
+        return known;
+    }
+    return upsert(workspace);
+}
+
+/** Applies a request's answer unless the workspace was deleted since the request began, or a newer status came. */
 function applyAnswer(workspace: Workspace, since: number): WorkspaceRow | undefined {
-    if ((changedAt.get(workspace.id) ?? 0) > since) {
-        return rows.get(workspace.id);
+    if (!rows.has(workspace.id) && (changedAt.get(workspace.id) ?? 0) > since) {
+        return undefined;
     }
     changedAt.set(workspace.id, ++changeCount);
-    return upsert(workspace);
+    return apply(workspace);
 }
 
 async function refreshList(): Promise<void> {
@@ -118,6 +127,7 @@ async function act(row: WorkspaceRow, call: () => Promise<Workspace>): Promise<v
 const rowActions: WorkspaceRowActions = {
     start: row => void act(row, () => workspaceAction(row.id, 'start')),
     stop: row => void act(row, () => workspaceAction(row.id, 'stop')),
+    forceStop: row => void act(row, () => workspaceAction(row.id, 'stop', { force: true })),
     delete: async row => {
         if (await confirmDelete(row.workspace)) {
             await act(row, async () =>

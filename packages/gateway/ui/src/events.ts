@@ -1,11 +1,7 @@
 // Live workspace changes from the gateway's Server-Sent Events stream.
-import { request, Workspace } from './api.js';
+import { request, WorkspaceEvent } from './api.js';
 
-export interface WorkspaceEvent {
-    workspace: Workspace;
-    /** True for a workspace's last event: it is gone. */
-    deleted: boolean;
-}
+export type { WorkspaceEvent };
 
 export interface WorkspaceWatchHandlers {
     /** Every change; the first events after each connect are a snapshot of every workspace. */

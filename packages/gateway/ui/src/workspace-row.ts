@@ -1,11 +1,13 @@
 // One workspace in the dashboard's list: name, status badge, failure reason, actions and errors.
 // Built once and updated in place, so that keyboard focus survives live status changes.
-import { busyPhases, Phase, phaseLabels, Workspace } from './api.js';
+import { busyPhases, Phase, phaseLabels, stopHeldBack, Workspace } from './api.js';
 import { el, showMessage } from './dom.js';
 
 export interface WorkspaceRowActions {
     start(row: WorkspaceRow): void;
     stop(row: WorkspaceRow): void;
+    /** Stops although some editors could not be saved. */
+    forceStop(row: WorkspaceRow): void;
     delete(row: WorkspaceRow): void;
 }
 
@@ -25,26 +27,30 @@ export class WorkspaceRow {
     protected readonly open = el('a', { class: 'button button-primary' }, 'Open');
     protected readonly startButton = el('button', { type: 'button', class: 'button' }, 'Start');
     protected readonly stopButton = el('button', { type: 'button', class: 'button' }, 'Stop');
+    protected readonly forceStopButton = el('button', { type: 'button', class: 'button button-quiet-danger' }, 'Stop anyway');
+    protected readonly held = el('p', { class: 'workspace-failure', role: 'status' });
     protected readonly deleteButton = el('button', { type: 'button', class: 'button button-quiet-danger' }, 'Delete');
     protected busy = false;
 
     constructor(public workspace: Workspace, actions: WorkspaceRowActions) {
         const nameId = `workspace-${workspace.id}-name`;
         this.nameElement.id = nameId;
-        for (const button of [this.open, this.startButton, this.stopButton, this.deleteButton]) {
+        for (const button of [this.open, this.startButton, this.stopButton, this.forceStopButton, this.deleteButton]) {
             // Screen readers hear "Stop, My service": the visible text stays the bare verb.
             button.setAttribute('aria-describedby', nameId);
         }
         this.startButton.addEventListener('click', () => actions.start(this));
         this.stopButton.addEventListener('click', () => actions.stop(this));
+        this.forceStopButton.addEventListener('click', () => actions.forceStop(this));
         this.deleteButton.addEventListener('click', () => actions.delete(this));
         this.element = el('li', { class: 'workspace', 'data-workspace': workspace.id },
             el('div', { class: 'workspace-main' },
                 this.nameElement,
                 el('p', { class: 'workspace-meta' }, el('code', { title: 'ID' }, workspace.id), this.className)),
             el('div', { class: 'workspace-status' }, this.badge, this.detail),
-            el('div', { class: 'workspace-actions' }, this.open, this.startButton, this.stopButton, this.deleteButton),
+            el('div', { class: 'workspace-actions' }, this.open, this.startButton, this.stopButton, this.forceStopButton, this.deleteButton),
             this.failure,
+            this.held,
             this.error);
         this.update(workspace);
     }
@@ -64,7 +70,13 @@ export class WorkspaceRow {
         this.badge.classList.toggle('badge-busy', busyPhases.includes(phase));
         this.badge.replaceChildren(el('span', { class: 'badge-icon', 'aria-hidden': 'true' }), phaseLabels[phase] ?? phase);
         const condition = workspace.conditions?.at(-1) ?? '';
-        showMessage(this.detail, busyPhases.includes(phase) ? condition : '');
+        const idle = phase === 'running' && workspace.idleStopsAt
+            ? `Idle: stops at ${new Date(workspace.idleStopsAt).toLocaleTimeString()} unless used.` : '';
+        showMessage(this.detail, busyPhases.includes(phase) ? condition : idle);
+        // A stop that waits for editors the IDE could not save: say which, and offer to stop anyway.
+        const held = stopHeldBack(workspace);
+        this.held.hidden = !held;
+        this.held.textContent = held ? `Stop held back: the IDE ${held}` : '';
         this.failure.hidden = phase !== 'failed';
         this.failure.textContent = workspace.failureReason || 'The workspace failed without a recorded reason.';
 
@@ -77,7 +89,8 @@ export class WorkspaceRow {
         this.open.title = deleting ? '' : workspace.url;
         this.open.setAttribute('aria-disabled', String(deleting));
         this.startButton.hidden = !startPhases.includes(phase);
-        this.stopButton.hidden = !stopPhases.includes(phase);
+        this.stopButton.hidden = !stopPhases.includes(phase) || !!held;
+        this.forceStopButton.hidden = !held;
         this.deleteButton.hidden = deleting;
         this.setBusy(this.busy);
 
@@ -91,7 +104,7 @@ export class WorkspaceRow {
     setBusy(busy: boolean): void {
         this.busy = busy;
         this.element.setAttribute('aria-busy', String(busy));
-        for (const button of [this.startButton, this.stopButton, this.deleteButton]) {
+        for (const button of [this.startButton, this.stopButton, this.forceStopButton, this.deleteButton]) {
             button.disabled = busy;
         }
     }

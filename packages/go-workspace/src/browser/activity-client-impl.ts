@@ -2,7 +2,9 @@ import { ApplicationShell, FormatType, NavigatableWidget, Saveable, SaveableServ
 import { Emitter, Event, MessageService } from '@theia/core/lib/common';
 import { inject, injectable } from '@theia/core/shared/inversify';
 import { ActivityClient, IdleWarning, SaveForStopResult } from '../common/activity-protocol';
-import { idleWarningMessage, KEEP_WORKING, STOPPING_MESSAGE, unsavedMessage } from '../common/idle-messages';
+import {
+    idleWarningMessage, KEEP_WORKING, NEVER_SAVED, READ_ONLY, saveFailure, STILL_DIRTY, STOPPING_MESSAGE, unsavedEditor, unsavedMessage
+} from '../common/idle-messages';
 
 /** This frontend's side of the idle stop: the warning, saving every dirty editor, the stopping message. */
 @injectable()
@@ -30,11 +32,12 @@ export class ActivityClientImpl implements ActivityClient {
 
     /**
      * Saves each dirty document once, exactly as typed: no formatting and no save participants
-     * (saved as an auto-save would be). Untitled editors have no file to go to, and are reported.
+     * (saved as an auto-save would be). Untitled editors have no file to go to, and read-only ones
+     * cannot be written: those are reported, each with its name and why.
      */
     async saveForStop(): Promise<SaveForStopResult> {
         const seen = new Set<Saveable>();
-        const problems: string[] = [];
+        const unsaved: string[] = [];
         let saved = 0;
         for (const widget of this.shell.widgets) {
             const saveable = Saveable.get(widget);
@@ -44,30 +47,43 @@ export class ActivityClientImpl implements ActivityClient {
             seen.add(saveable);
             const name = documentName(widget);
             if (!this.saveables.canSaveNotSaveAs(widget)) {
-                problems.push(`${name} has no file yet (save it with Save As, or close it)`);
+                unsaved.push(unsavedEditor(name, NEVER_SAVED));
+                continue;
+            }
+            if (isReadOnly(saveable)) {
+                // Saving it would do nothing: a read-only document has no way to write its contents.
+                unsaved.push(unsavedEditor(name, READ_ONLY));
                 continue;
             }
             try {
                 await this.saveables.save(widget, { formatType: FormatType.OFF, saveReason: SaveReason.AfterDelay });
             } catch (err) {
-                problems.push(`${name} could not be saved: ${err instanceof Error ? err.message : String(err)}`);
+                unsaved.push(unsavedEditor(name, saveFailure(err)));
                 continue;
             }
             if (saveable.dirty) {
-                problems.push(`${name} is still unsaved after saving`);
+                unsaved.push(unsavedEditor(name, STILL_DIRTY));
             } else {
                 saved++;
             }
         }
-        if (problems.length) {
-            this.messages.warn(unsavedMessage(problems));
+        if (unsaved.length) {
+            this.messages.warn(unsavedMessage(unsaved));
         }
-        return { saved, problems };
+        return { saved, unsaved };
     }
 
     onDidPrepareStop(): void {
         this.messages.info(STOPPING_MESSAGE);
     }
+}
+
+/**
+ * Whether the document is read-only: an editor's document (MonacoEditorModel, of @theia/monaco, which
+ * this package does not depend on) says so with `readOnly`, true or a message saying why.
+ */
+function isReadOnly(saveable: Saveable): boolean {
+    return !!(saveable as Saveable & { readOnly?: unknown }).readOnly;
 }
 
 /** The file's path, or the editor's name (`Untitled-1`) when it has none. */

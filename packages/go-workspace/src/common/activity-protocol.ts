@@ -1,3 +1,5 @@
+import type { IdleWarningRequest } from '@warren/workspace-api/lib/ide-contract';
+
 /** Where the backend serves the activity service: frontends report user input, the backend asks them to warn and save. */
 export const ACTIVITY_SERVICE_PATH = '/services/warren/activity';
 
@@ -29,14 +31,15 @@ export interface ActivityClient {
     onDidPrepareStop(): void;
 }
 
-export interface IdleWarning {
-    /** Seconds until the gateway stops the workspace, counted from when the warning was sent. */
-    stopsInSeconds: number;
-}
+/** The idle-warning request as the workspace manager sends it: seconds until it stops the workspace, counted from when it was sent. */
+export type IdleWarning = IdleWarningRequest;
 
 export interface SaveForStopResult {
     /** How many dirty documents were saved (a document open in several editors counts once). */
     saved: number;
-    /** One line per document that is still unsaved, with why, e.g. `Untitled-1: has no file; save it with Save As`. */
-    problems: string[];
+    /**
+     * One entry per document that is still unsaved, naming it and why (see `unsavedEditor` in idle-messages.ts),
+     * e.g. `Untitled-1 (never saved: give it a name)`, `/home/me/hello/main.go (read-only)`.
+     */
+    unsaved: string[];
 }

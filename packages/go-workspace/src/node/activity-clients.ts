@@ -1,14 +1,18 @@
 import { RpcProxy } from '@theia/core/lib/common/messaging/proxy-factory';
 import { injectable } from '@theia/core/shared/inversify';
 import { ActivityClient, IdleWarning, SaveForStopResult } from '../common/activity-protocol';
+import { unsavedEditor } from '../common/idle-messages';
 
 export interface StopPreparation {
     /** How many frontends were asked to save. */
     clients: number;
     /** Dirty documents saved, over all frontends. */
     saved: number;
-    /** What could not be saved, and why; empty when everything was. */
-    problems: string[];
+    /**
+     * What could not be saved, one entry per editor that names it and why (`Untitled-1 (never saved: give it a name)`),
+     * or per browser tab that did not answer; empty when everything was saved. Each reads after "could not save ".
+     */
+    unsaved: string[];
 }
 
 /** The connected frontends (browser tabs), each as the proxy the backend calls it through. */
@@ -30,7 +34,7 @@ export class ActivityClients {
         return this.clients.size;
     }
 
-    /** Asks every frontend to save its dirty editors, each within saveTimeoutMs, and gathers what went wrong. */
+    /** Asks every frontend to save its dirty editors, each within saveTimeoutMs, and gathers what is still unsaved. */
     async saveAll(): Promise<StopPreparation> {
         const timeoutMs = this.saveTimeoutMs;
         const clients = [...this.clients];
@@ -38,12 +42,16 @@ export class ActivityClients {
             const which = clients.length > 1 ? `browser tab ${i + 1} of ${clients.length}` : 'the browser tab';
             let timer: NodeJS.Timeout | undefined;
             const timeout = new Promise<SaveForStopResult>(resolve => {
-                timer = setTimeout(() => resolve({ saved: 0, problems: [`${which} did not finish saving within ${timeoutMs / 1000} s`] }), timeoutMs);
+                timer = setTimeout(() => resolve({
+                    saved: 0,
+                    unsaved: [unsavedEditor(`any unsaved editors in ${which}`, `saving took over ${timeoutMs / 1000} s: answer any dialog there, or save them yourself`)]
+                }), timeoutMs);
             });
             try {
                 return await Promise.race([client.saveForStop(), timeout]);
             } catch (err) {
-                return { saved: 0, problems: [`${which} could not save: ${err instanceof Error ? err.message : String(err)}`] };
+                const message = err instanceof Error ? err.message : String(err);
+                return { saved: 0, unsaved: [unsavedEditor(`any unsaved editors in ${which}`, `asking it to save failed: ${message}`)] };
             } finally {
                 clearTimeout(timer);
             }
@@ -51,7 +59,7 @@ export class ActivityClients {
         return {
             clients: clients.length,
             saved: results.reduce((sum, r) => sum + r.saved, 0),
-            problems: results.flatMap(r => r.problems)
+            unsaved: results.flatMap(r => r.unsaved)
         };
     }
 

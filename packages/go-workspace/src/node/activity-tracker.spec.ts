@@ -5,6 +5,7 @@ import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { ILogger } from '@theia/core/lib/common/logger';
+import { HEARTBEAT_PATH } from '@warren/workspace-api/lib/ide-contract';
 import { ActivityConfig } from './activity-config';
 import { ActivityTracker, USER_INPUT } from './activity-tracker';
 import { HeartbeatSender } from './heartbeat-sender';
@@ -14,15 +15,15 @@ interface Heartbeat {
     body: { reasons: string[] };
 }
 
-/** A stand-in for the gateway's heartbeat endpoint (packages/gateway serves the real one): it records what it gets. */
-class FakeGateway {
+/** A stand-in for the workspace manager's heartbeat endpoint (packages/workspace-manager serves the real one): it records what it gets. */
+class FakeManager {
     heartbeats: Heartbeat[] = [];
     status = 204;
     server: Server = createServer((req, res) => {
         let body = '';
         req.on('data', chunk => body += chunk);
         req.on('end', () => {
-            if (req.method === 'POST' && req.url === '/_warren/v1/heartbeat') {
+            if (req.method === 'POST' && req.url === HEARTBEAT_PATH) {
                 this.heartbeats.push({ headers: req.headers, body: JSON.parse(body) });
             }
             res.writeHead(this.status).end();
@@ -64,14 +65,14 @@ function makeTracker(config: ActivityConfig, logger: RecordingLogger): { tracker
 }
 
 describe('ActivityTracker with a real heartbeat endpoint', () => {
-    const gateway = new FakeGateway();
+    const manager = new FakeManager();
     let tracker: ActivityTracker | undefined;
     let child: ChildProcess | undefined;
     const config = (heartbeatSeconds: number): ActivityConfig =>
-        ({ enabled: true, gatewayUrl: gateway.url, token: 'test-secret', workspace: 'test/hello', heartbeatSeconds });
+        ({ enabled: true, activityUrl: manager.url, token: 'test-secret', workspace: 'test/hello', heartbeatSeconds });
 
-    before(() => new Promise<void>(resolve => gateway.server.listen(0, '127.0.0.1', resolve)));
-    after(() => gateway.server.close());
+    before(() => new Promise<void>(resolve => manager.server.listen(0, '127.0.0.1', resolve)));
+    after(() => manager.server.close());
     afterEach(async () => {
         await tracker?.onStop();
         if (child && child.exitCode === null && child.signalCode === null) {
@@ -79,15 +80,15 @@ describe('ActivityTracker with a real heartbeat endpoint', () => {
             child.kill();
             await exited;
         }
-        gateway.heartbeats = [];
-        gateway.status = 204;
+        manager.heartbeats = [];
+        manager.status = 204;
     });
 
     it('should send user input with the token and JSON, once per tick', async () => {
         ({ tracker } = makeTracker(config(0.05), new RecordingLogger()));
         tracker.onStart();
         tracker.notifyUserInput();
-        const beat = await eventually('a heartbeat', () => gateway.heartbeats[0]);
+        const beat = await eventually('a heartbeat', () => manager.heartbeats[0]);
         assert.equal(beat.headers.authorization, 'Bearer test-secret');
         assert.equal(beat.headers['content-type'], 'application/json');
         assert.deepEqual(beat.body, { reasons: [USER_INPUT] });
@@ -97,7 +98,7 @@ describe('ActivityTracker with a real heartbeat endpoint', () => {
         ({ tracker } = makeTracker(config(0.05), new RecordingLogger()));
         child = spawn('sleep', ['30']);
         tracker.onStart();
-        const beat = await eventually('a busy heartbeat', () => gateway.heartbeats.find(h => h.body.reasons.includes(`sleep 30 (pid ${child!.pid})`)));
+        const beat = await eventually('a busy heartbeat', () => manager.heartbeats.find(h => h.body.reasons.includes(`sleep 30 (pid ${child!.pid})`)));
         assert.ok(!beat.body.reasons.includes(USER_INPUT));
     });
 
@@ -107,32 +108,32 @@ describe('ActivityTracker with a real heartbeat endpoint', () => {
         tracker.onStart();
         tracker.onDidWarnIdle();
         tracker.notifyUserInput();
-        const beat = await eventually('the answer to the warning', () => gateway.heartbeats[0]);
+        const beat = await eventually('the answer to the warning', () => manager.heartbeats[0]);
         assert.deepEqual(beat.body.reasons, [USER_INPUT]);
     });
 
     it('should log a failure streak once, keep the input for the next try, and log the recovery', async () => {
         const logger = new RecordingLogger();
         ({ tracker } = makeTracker(config(0.05), logger));
-        gateway.status = 503;
+        manager.status = 503;
         tracker.onStart();
         tracker.notifyUserInput();
-        await eventually('three failed heartbeats', () => gateway.heartbeats.length >= 3 || undefined);
-        assert.ok(gateway.heartbeats.every(h => h.body.reasons.includes(USER_INPUT)), 'input stays unreported until the gateway takes it');
-        gateway.status = 204;
+        await eventually('three failed heartbeats', () => manager.heartbeats.length >= 3 || undefined);
+        assert.ok(manager.heartbeats.every(h => h.body.reasons.includes(USER_INPUT)), 'input stays unreported until the workspace manager takes it');
+        manager.status = 204;
         await eventually('the recovery', () => logger.lines.find(l => l.startsWith('info Warren idle stop: heartbeats reach')));
         const errors = logger.lines.filter(l => l.startsWith('error'));
         assert.equal(errors.length, 1, errors.join('\n'));
-        assert.match(errors[0], /answered 503/);
+        assert.match(errors[0], /the workspace manager answered 503/);
     });
 
-    it('should never throw when the gateway cannot be reached', async () => {
+    it('should never throw when the workspace manager cannot be reached', async () => {
         const logger = new RecordingLogger();
         const closed = createServer();
         await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve));
         const port = (closed.address() as AddressInfo).port;
         await new Promise(resolve => closed.close(resolve));
-        const { sender } = makeTracker({ enabled: true, gatewayUrl: `http://127.0.0.1:${port}`, token: 't', workspace: 'test/hello', heartbeatSeconds: 1 }, logger);
+        const { sender } = makeTracker({ enabled: true, activityUrl: `http://127.0.0.1:${port}`, token: 't', workspace: 'test/hello', heartbeatSeconds: 1 }, logger);
         assert.equal(await sender.send(['user input']), false);
         assert.equal(await sender.send(['user input']), false);
         assert.equal(logger.lines.length, 1);

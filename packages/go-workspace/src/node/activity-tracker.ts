@@ -37,7 +37,7 @@ export class ActivityTracker implements ActivityService, BackendApplicationContr
             }
             return;
         }
-        this.logger.info(`Warren idle stop: heartbeats for ${this.config.workspace} go to ${this.config.gatewayUrl} every ${this.config.heartbeatSeconds} s while in use.`);
+        this.logger.info(`Warren idle stop: heartbeats for ${this.config.workspace} go to the workspace manager at ${this.config.activityUrl} every ${this.config.heartbeatSeconds} s while in use.`);
         this.timer = setInterval(() => {
             if (!this.sending) {
                 void this.beat();
@@ -64,7 +64,7 @@ export class ActivityTracker implements ActivityService, BackendApplicationContr
         }
     }
 
-    /** The gateway warned the frontends: the next user input is sent at once, not at the next tick. */
+    /** The workspace manager warned the frontends: the next user input is sent at once, not at the next tick. */
     onDidWarnIdle(): void {
         this.warned = true;
     }
@@ -94,7 +94,7 @@ export class ActivityTracker implements ActivityService, BackendApplicationContr
         const busy = busyReasons(process.pid, await readProcessTable());
         const reasons = input ? [USER_INPUT, ...busy] : busy;
         if (reasons.length && !await this.sender.send(reasons) && input) {
-            this.userInput = true; // the gateway did not hear of it: try again with the next tick
+            this.userInput = true; // the workspace manager did not hear of it: try again with the next tick
         }
     }
 }

@@ -1,13 +1,11 @@
 import { ILogger } from '@theia/core/lib/common/logger';
 import { inject, injectable } from '@theia/core/shared/inversify';
+import { HEARTBEAT_PATH, HeartbeatRequest } from '@warren/workspace-api/lib/ide-contract';
 import { ActivityConfig } from './activity-config';
-
-/** The gateway's heartbeat endpoint, relative to WARREN_GATEWAY_URL. */
-export const HEARTBEAT_PATH = '/_warren/v1/heartbeat';
 
 const TIMEOUT_MS = 10_000;
 
-/** Posts heartbeats to the gateway. Never throws: a failure streak is logged once, and its end too. */
+/** Posts heartbeats to the workspace manager (`${WARREN_ACTIVITY_URL}${HEARTBEAT_PATH}`). Never throws: a failure streak is logged once, and its end too. */
 @injectable()
 export class HeartbeatSender {
 
@@ -16,22 +14,23 @@ export class HeartbeatSender {
 
     protected failing = false;
 
-    /** Sends one heartbeat with its reasons; true when the gateway took it. */
+    /** Sends one heartbeat with its reasons; true when the workspace manager took it. */
     async send(reasons: string[]): Promise<boolean> {
         if (!this.config.enabled) {
             return false;
         }
-        const url = this.config.gatewayUrl + HEARTBEAT_PATH;
+        const url = this.config.activityUrl + HEARTBEAT_PATH;
+        const request: HeartbeatRequest = { reasons };
         let problem: string | undefined;
         try {
             const res = await fetch(url, {
                 method: 'POST',
                 headers: { 'Authorization': `Bearer ${this.config.token}`, 'Content-Type': 'application/json' },
-                body: JSON.stringify({ reasons }),
+                body: JSON.stringify(request),
                 signal: AbortSignal.timeout(TIMEOUT_MS)
             });
             if (!res.ok) {
-                problem = `the gateway answered ${res.status} ${res.statusText}: ${(await res.text().catch(() => '')).slice(0, 200)}`;
+                problem = `the workspace manager answered ${res.status} ${res.statusText}: ${(await res.text().catch(() => '')).slice(0, 200)}`;
             }
         } catch (err) {
             const cause = (err as { cause?: Error }).cause;

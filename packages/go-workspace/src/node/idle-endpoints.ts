@@ -2,29 +2,31 @@ import { ILogger } from '@theia/core/lib/common/logger';
 import { BackendApplicationContribution } from '@theia/core/lib/node/backend-application';
 import * as express from '@theia/core/shared/express';
 import { inject, injectable } from '@theia/core/shared/inversify';
+import {
+    IDE_ENDPOINTS_PATH, IDLE_WARNING_PATH, IdleWarningResponse, PREPARE_STOP_PATH, PrepareStopRefusal, PrepareStopResponse
+} from '@warren/workspace-api/lib/ide-contract';
 import { createHash, timingSafeEqual } from 'crypto';
 import { IdleWarning } from '../common/activity-protocol';
 import { ActivityClients } from './activity-clients';
 import { ActivityConfig } from './activity-config';
 import { ActivityTracker } from './activity-tracker';
 
-/** Where the gateway calls this IDE: `${IDLE_ENDPOINTS_PATH}/idle-warning` and `…/prepare-stop`. */
-export const IDLE_ENDPOINTS_PATH = '/_warren/v1';
-
-/** An answer other than 2xx, with the message the caller gets as `{"error": …}`. */
+/** An answer other than 2xx, with the message the caller gets as `{"error": …}` and, if given, more fields of the body. */
 class HttpError extends Error {
-    constructor(readonly status: number, message: string) {
+    constructor(readonly status: number, message: string, readonly body?: object) {
         super(message);
     }
 }
 
 /**
- * The gateway's side of the idle stop, on the IDE backend's own HTTP server; every call needs the
- * workspace's token. Off (404) when the IDE runs without Warren.
+ * What the workspace manager calls in this IDE (the contract is @warren/workspace-api's ide-contract),
+ * on the IDE backend's own HTTP server under IDE_ENDPOINTS_PATH; every call needs the workspace's token.
+ * Off (404) when the IDE runs without Warren.
  *
- * - `POST idle-warning {"stopsInSeconds": 120}`: every frontend shows a warning → 200 `{"clients": n}`.
- * - `POST prepare-stop`: every frontend saves its dirty editors → 200 `{"clients": n, "saved": m}`, or
- *   409 `{"error": …}` naming what could not be saved, so that the gateway does not stop.
+ * - `POST IDLE_WARNING_PATH {"stopsInSeconds": 120}`: every frontend shows a warning → 200 IdleWarningResponse `{"clients": n}`.
+ * - `POST PREPARE_STOP_PATH`, before every stop: every frontend saves its dirty editors → 200 PrepareStopResponse
+ *   `{"clients": n, "saved": m}`, or 409 PrepareStopRefusal `{"error": …, "unsaved": […]}` naming each editor that
+ *   could not be saved and why, so that the manager holds the stop back.
  */
 @injectable()
 export class IdleEndpoints implements BackendApplicationContribution {
@@ -37,8 +39,8 @@ export class IdleEndpoints implements BackendApplicationContribution {
     configure(app: express.Application): void {
         const router = express.Router();
         router.use((req, _res, next) => next(this.refusal(req)));
-        router.post('/idle-warning', express.json({ limit: '16kb' }), this.handle(req => this.warnIdle(req)));
-        router.post('/prepare-stop', this.handle(() => this.prepareStop()));
+        router.post(subPath(IDLE_WARNING_PATH), express.json({ limit: '16kb' }), this.handle(req => this.warnIdle(req)));
+        router.post(subPath(PREPARE_STOP_PATH), this.handle(() => this.prepareStop()));
         router.use((req, _res, next) => next(new HttpError(404, `No such endpoint: ${req.method} ${req.originalUrl}`)));
         // Express's error-handling middleware is told apart by its four parameters.
         router.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
@@ -46,9 +48,10 @@ export class IdleEndpoints implements BackendApplicationContribution {
             if (status >= 500) {
                 this.logger.error('Warren idle stop: an endpoint failed', err);
             }
-            res.status(status).json({ error: err.type === 'entity.parse.failed' ? `The body is not valid JSON: ${err.message}` : err.message });
+            const error = err.type === 'entity.parse.failed' ? `The body is not valid JSON: ${err.message}` : err.message;
+            res.status(status).json({ error, ...(err instanceof HttpError ? err.body : undefined) });
         });
-        app.use(IDLE_ENDPOINTS_PATH, router);
+        app.use(IDE_ENDPOINTS_PATH, router);
     }
 
     /** 404 while the feature is off, 401 without the workspace's token. */
@@ -69,7 +72,7 @@ export class IdleEndpoints implements BackendApplicationContribution {
         };
     }
 
-    protected async warnIdle(req: express.Request): Promise<{ clients: number }> {
+    protected async warnIdle(req: express.Request): Promise<IdleWarningResponse> {
         if (!req.is('application/json')) {
             throw new HttpError(400, 'Send the body as JSON, with "Content-Type: application/json".');
         }
@@ -80,11 +83,12 @@ export class IdleEndpoints implements BackendApplicationContribution {
         return { clients };
     }
 
-    protected async prepareStop(): Promise<{ clients: number; saved: number }> {
-        const { clients, saved, problems } = await this.clients.saveAll();
-        if (problems.length) {
-            this.logger.warn(`Warren idle stop: refusing the stop, not everything could be saved: ${problems.join('; ')}`);
-            throw new HttpError(409, `Not everything could be saved: ${problems.join('; ')}`);
+    protected async prepareStop(): Promise<PrepareStopResponse> {
+        const { clients, saved, unsaved } = await this.clients.saveAll();
+        if (unsaved.length) {
+            this.logger.warn(`Warren idle stop: refusing the stop, not everything could be saved: ${unsaved.join('; ')}`);
+            const refusal: PrepareStopRefusal = { error: `Not everything could be saved: ${unsaved.join('; ')}`, unsaved };
+            throw new HttpError(409, refusal.error, refusal);
         }
         this.clients.announceStop();
         this.logger.info(`Warren idle stop: ${clients} frontend(s) saved ${saved} editor(s); ready to stop.`);
@@ -92,13 +96,21 @@ export class IdleEndpoints implements BackendApplicationContribution {
     }
 }
 
-/** Checks an idle-warning body, with the message the gateway's developer needs when it is wrong. */
+/** Checks an idle-warning body, with the message the workspace manager's developer needs when it is wrong. */
 export function parseIdleWarning(body: unknown): IdleWarning {
     const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).stopsInSeconds : undefined;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
         throw new HttpError(400, `The body must be JSON {"stopsInSeconds": <seconds, a number from 0 up>}; stopsInSeconds is ${JSON.stringify(value) ?? 'missing'}.`);
     }
     return { stopsInSeconds: value };
+}
+
+/** A contract path (`/_warren/v1/prepare-stop`) as the router below IDE_ENDPOINTS_PATH sees it (`/prepare-stop`). */
+function subPath(path: string): string {
+    if (!path.startsWith(`${IDE_ENDPOINTS_PATH}/`)) {
+        throw new Error(`${path} is not below ${IDE_ENDPOINTS_PATH}`);
+    }
+    return path.slice(IDE_ENDPOINTS_PATH.length);
 }
 
 /** Compares secrets in constant time; hashing first gives both sides the same length. */

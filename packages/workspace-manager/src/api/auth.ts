@@ -1,5 +1,5 @@
 import { Metadata, status } from '@grpc/grpc-js';
-import { SqliteStore } from '../store/sqlite-store';
+import { TokenStore } from '../store/workspace-store';
 import { ApiError } from './api-error';
 import { checkLabel } from './validation';
 
@@ -10,13 +10,13 @@ export interface Caller {
 }
 
 /** Reads "authorization: Bearer <token>"; an unknown or missing token is UNAUTHENTICATED. */
-export function authenticate(metadata: Metadata, store: SqliteStore): Caller {
+export async function authenticate(metadata: Metadata, tokens: TokenStore): Promise<Caller> {
     const header = metadata.get('authorization')[0];
     const m = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : undefined;
     if (!m) {
         throw new ApiError(status.UNAUTHENTICATED, 'No token: send "authorization: Bearer <token>" (warren token create makes one; the CLI reads WARREN_TOKEN).');
     }
-    const token = store.findToken(m[1]);
+    const token = await tokens.findToken(m[1]);
     if (!token) {
         throw new ApiError(status.UNAUTHENTICATED, 'The token is unknown or was revoked: ask an admin for a new one.');
     }

@@ -1,8 +1,8 @@
+import { desiredToProto, phaseToProto } from '@warren/workspace-api';
+import { Workspace } from '@warren/workspace-api/lib/generated/warren/workspace/v1/Workspace';
+import { WorkspaceClass as WorkspaceClassMessage } from '@warren/workspace-api/lib/generated/warren/workspace/v1/WorkspaceClass';
 import { WorkspaceClass } from '../classes';
 import { WorkspaceRecord } from '../model';
-import { Phase } from '../generated/warren/workspace/v1/Phase';
-import { Workspace } from '../generated/warren/workspace/v1/Workspace';
-import { WorkspaceClass as WorkspaceClassMessage } from '../generated/warren/workspace/v1/WorkspaceClass';
 
 /** A record as the API shows it: enums as their proto names. */
 export function toMessage(ws: WorkspaceRecord): Workspace {
@@ -11,11 +11,11 @@ export function toMessage(ws: WorkspaceRecord): Workspace {
         tenant: ws.tenant,
         name: ws.name,
         className: ws.className,
-        desiredState: ws.desired === 'running' ? 'DESIRED_STATE_RUNNING' : 'DESIRED_STATE_STOPPED',
+        desiredState: desiredToProto(ws.desired),
         goEnv: ws.goEnv,
         createdAt: ws.createdAt,
         status: {
-            phase: `PHASE_${ws.status.phase.toUpperCase()}` as Phase,
+            phase: phaseToProto(ws.status.phase),
             version: String(ws.status.version),
             url: ws.status.url ?? '',
             failureReason: ws.status.failureReason ?? '',
@@ -23,7 +23,8 @@ export function toMessage(ws: WorkspaceRecord): Workspace {
             node: ws.status.node ?? '',
             runtimeId: ws.status.runtimeId ?? '',
             gpu: ws.status.gpu ?? '',
-            updatedAt: ws.status.updatedAt
+            updatedAt: ws.status.updatedAt,
+            idleStopsAt: ws.status.idleStopsAt ?? ''
         }
     };
 }

@@ -5,9 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '@warren/ide-launcher';
-import { Workspace__Output } from '../generated/warren/workspace/v1/Workspace';
-import { WorkspaceServiceClient } from '../generated/warren/workspace/v1/WorkspaceService';
-import { loadProto, Manager, startManager } from '../manager';
+import { loadProto } from '@warren/workspace-api';
+import { Workspace__Output } from '@warren/workspace-api/lib/generated/warren/workspace/v1/Workspace';
+import { WorkspaceServiceClient } from '@warren/workspace-api/lib/generated/warren/workspace/v1/WorkspaceService';
+import { Manager, startManager } from '../manager';
 
 const REPO = path.resolve(__dirname, '..', '..', '..', '..');
 
@@ -26,8 +27,8 @@ describe('the workspace manager\'s gRPC API', () => {
         manager = await startManager({ dataDir, port: await freePort(), templateDir: path.join(REPO, 'examples', 'hello'), log: () => undefined });
         const Service = loadProto().warren.workspace.v1.WorkspaceService;
         client = new Service(manager.address, grpc.credentials.createInsecure());
-        alice = manager.store.createToken('alice', 'test').token;
-        bob = manager.store.createToken('bob', 'test').token;
+        alice = (await manager.tokens.createToken('alice', 'test')).token;
+        bob = (await manager.tokens.createToken('bob', 'test')).token;
         call = (method, request, token) => new Promise((resolve, reject) => {
             const metadata = new grpc.Metadata();
             if (token) {
@@ -37,10 +38,10 @@ describe('the workspace manager\'s gRPC API', () => {
         });
     });
     after(async () => {
-        for (const ws of manager.store.listWorkspaces()) {
-            manager.store.markDeleting(ws.tenant, ws.id);
+        for (const ws of await manager.store.listWorkspaces()) {
+            await call('DeleteWorkspace', { id: ws.id, tenant: ws.tenant }, manager.adminToken);
         }
-        await new Promise(resolve => setTimeout(resolve, 3000));
+        await until(async () => (await manager.store.listWorkspaces()).length === 0);
         client.close();
         await manager.stop();
         fs.rmSync(dataDir, { recursive: true, force: true });
@@ -65,6 +66,27 @@ describe('the workspace manager\'s gRPC API', () => {
         await rejects(call('ListWorkspaces', {}, 'wt_forged'), grpc.status.UNAUTHENTICATED, /unknown or was revoked/);
     });
 
+    it('should end a refused watch at once with UNAUTHENTICATED, and hold no stream open for it', async () => {
+        const watch = (token?: string): Promise<grpc.ServiceError> => new Promise((resolve, reject) => {
+            const metadata = new grpc.Metadata();
+            if (token) {
+                metadata.set('authorization', `Bearer ${token}`);
+            }
+            const stream = client.WatchWorkspaces({ initial: true }, metadata);
+            stream.on('data', () => reject(new Error('a refused watch sent data')));
+            stream.on('error', resolve);
+            stream.on('end', () => reject(new Error('a refused watch ended without a status')));
+        });
+        const forged = await watch('wt_forged');
+        assert.equal(forged.code, grpc.status.UNAUTHENTICATED, forged.details);
+        assert.match(forged.details, /unknown or was revoked/);
+        assert.equal((await watch()).code, grpc.status.UNAUTHENTICATED);
+        // Many refused watches leave nothing behind: the server answers each with its status and closes it.
+        const answers = await Promise.all(Array.from({ length: 200 }, () => watch('wt_forged')));
+        assert.ok(answers.every(a => a.code === grpc.status.UNAUTHENTICATED));
+        await rejects(call('ListWorkspaces', {}, 'wt_forged'), grpc.status.UNAUTHENTICATED, /unknown/);
+    });
+
     it('should create a workspace and stream its status to running, in version order', async () => {
         const metadata = new grpc.Metadata();
         metadata.set('authorization', `Bearer ${alice}`);
@@ -77,7 +99,7 @@ describe('the workspace manager\'s gRPC API', () => {
                     resolve();
                 }
             });
-            stream.on('error', err => { if ((err as grpc.ServiceError).code !== grpc.status.CANCELLED) { reject(err); } });
+            stream.on('error', (err: grpc.ServiceError) => { if ((err as grpc.ServiceError).code !== grpc.status.CANCELLED) { reject(err); } });
         });
         const created = await call('CreateWorkspace', { id: 'api', name: 'My API', className: 'small', goEnv: { GOFLAGS: '-mod=mod' } }, alice) as { workspace: Workspace__Output };
         assert.equal(created.workspace.status?.phase, 'PHASE_PENDING');
@@ -112,7 +134,7 @@ describe('the workspace manager\'s gRPC API', () => {
         for (const [request, code, message] of cases) {
             await rejects(call('CreateWorkspace', request, alice), code, message);
         }
-        assert.deepEqual(manager.store.listWorkspaces().map(w => w.id), ['api']);
+        assert.deepEqual((await manager.store.listWorkspaces()).map(w => w.id), ['api']);
         assert.deepEqual(fs.readdirSync(path.join(dataDir, 'tenants', 'alice', 'workspaces')), ['api']);
         await rejects(call('CreateWorkspace', { id: 'api', className: 'small' }, alice), grpc.status.ALREADY_EXISTS, /already exists/);
     });
@@ -131,7 +153,7 @@ describe('the workspace manager\'s gRPC API', () => {
     it('should stop with a watch stream open', { timeout: 30_000 }, async () => {
         const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-grpc-stop-'));
         const other = await startManager({ dataDir: otherDir, port: await freePort(), log: () => undefined });
-        const token = other.store.createToken('alice', 'x').token;
+        const token = (await other.tokens.createToken('alice', 'x')).token;
         const watcher = new (loadProto().warren.workspace.v1.WorkspaceService)(other.address, grpc.credentials.createInsecure());
         const md = new grpc.Metadata();
         md.set('authorization', `Bearer ${token}`);

@@ -1,4 +1,4 @@
-import { DNS_LABEL } from '../model';
+import { DNS_LABEL, printable } from '@warren/workspace-api';
 import { ApiError } from './api-error';
 
 /** The Go settings a tenant may give a workspace; the rest of its environment is Warren's. */
@@ -34,10 +34,4 @@ export function checkGoEnv(value: Record<string, string> | undefined): Record<st
         }
     }
     return env;
-}
-
-/** Shows what was sent without letting it break the message (control characters, huge strings). */
-function printable(value: string): string {
-    const shown = value.slice(0, 80).replace(/\p{Cc}/gu, '?');
-    return value.length > 80 ? `${shown}...` : shown;
 }

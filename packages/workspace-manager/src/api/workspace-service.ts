@@ -1,36 +1,57 @@
 import { sendUnaryData, ServerUnaryCall, ServerWritableStream, status } from '@grpc/grpc-js';
+import { WorkspaceServiceHandlers } from '@warren/workspace-api/lib/generated/warren/workspace/v1/WorkspaceService';
+import { WatchWorkspacesRequest__Output } from '@warren/workspace-api/lib/generated/warren/workspace/v1/WatchWorkspacesRequest';
+import { WatchWorkspacesResponse } from '@warren/workspace-api/lib/generated/warren/workspace/v1/WatchWorkspacesResponse';
 import { WorkspaceClass } from '../classes';
-import { WorkspaceServiceHandlers } from '../generated/warren/workspace/v1/WorkspaceService';
 import { WorkspaceRecord } from '../model';
 import { Reconciler } from '../reconciler';
-import { AlreadyExistsError, SqliteStore } from '../store/sqlite-store';
+import { AlreadyExistsError, TokenStore, WorkspaceStore } from '../store/workspace-store';
 import { ApiError } from './api-error';
 import { authenticate, Caller, tenantOf } from './auth';
 import { toClassMessage, toMessage } from './convert';
+import { Intents } from './intents';
 import { checkGoEnv, checkLabel, checkName } from './validation';
 
 export interface ServiceLog {
     (entry: Record<string, unknown>): void;
 }
 
+export interface ServiceDeps {
+    store: WorkspaceStore;
+    tokens: TokenStore;
+    intents: Intents;
+    reconciler: Reconciler;
+    classes: Map<string, WorkspaceClass>;
+    /** Activity the gateway reports: the workspace's idle clock starts again. */
+    touch(tenant: string, id: string): void;
+    log: ServiceLog;
+}
+
 /**
- * The handlers: authenticate, validate everything before any I/O, record intent, trigger the
- * reconciler, answer. Errors are ApiErrors mapped to a status once, in unary() and watch().
+ * The handlers: authenticate, validate everything before any I/O, record intent, answer; the
+ * reconciler does the work. Errors are ApiErrors mapped to a status once, in unary() and watch().
  */
-export function workspaceService(store: SqliteStore, reconciler: Reconciler, classes: Map<string, WorkspaceClass>, log: ServiceLog): WorkspaceServiceHandlers {
-    const find = (caller: Caller, tenantField: string | undefined, idField: string | undefined): WorkspaceRecord => {
+export function workspaceService(deps: ServiceDeps): WorkspaceServiceHandlers {
+    const { store, intents, classes, log } = deps;
+    const find = async (caller: Caller, tenantField: string | undefined, idField: string | undefined): Promise<WorkspaceRecord> => {
         const id = checkLabel('id', idField);
         const tenant = tenantOf(caller, tenantField, true)!;
-        const ws = store.getWorkspace(tenant, id);
+        const ws = await store.getWorkspace(tenant, id);
         if (!ws) {
             // Another tenant's workspace answers exactly like one that does not exist.
             throw ApiError.notFound(`No workspace "${id}"${caller.admin ? ` in tenant "${tenant}"` : ''}.`);
         }
         return ws;
     };
+    const unary = <Req, Res>(method: string, handler: (caller: Caller, req: Req) => Promise<Res>) =>
+        (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+            authenticate(call.metadata, deps.tokens)
+                .then(caller => handler(caller, call.request))
+                .then(res => callback(null, res), err => callback(toServiceError(err, log, method)));
+        };
 
     return {
-        CreateWorkspace: unary(store, log, 'CreateWorkspace', (caller, req) => {
+        CreateWorkspace: unary('CreateWorkspace', async (caller, req) => {
             const id = checkLabel('id', req.id);
             const tenant = tenantOf(caller, req.tenant, true)!;
             const name = checkName(req.name, id);
@@ -41,39 +62,50 @@ export function workspaceService(store: SqliteStore, reconciler: Reconciler, cla
             const goEnv = checkGoEnv(req.goEnv);
             const now = new Date().toISOString();
             const record: WorkspaceRecord = {
-                tenant, id, name, className, desired: 'running', deleting: false, goEnv, createdAt: now,
+                tenant, id, name, className, desired: 'running', deleting: false, forceStop: false, goEnv, createdAt: now, generation: 1,
                 status: { phase: 'pending', version: 1, conditions: [], updatedAt: now }
             };
             try {
-                store.createWorkspace(record);
+                await store.createWorkspace(record);
             } catch (err) {
                 if (err instanceof AlreadyExistsError) {
                     throw new ApiError(status.ALREADY_EXISTS, `${err.message} Choose another id, or delete that one first.`);
                 }
                 throw err;
             }
-            reconciler.trigger();
             return { workspace: toMessage(record) };
         }),
-        GetWorkspace: unary(store, log, 'GetWorkspace', (caller, req) => ({ workspace: toMessage(find(caller, req.tenant, req.id)) })),
-        ListWorkspaces: unary(store, log, 'ListWorkspaces', (caller, req) =>
-            ({ workspaces: store.listWorkspaces(tenantOf(caller, req.tenant, false)).map(toMessage) })),
-        StartWorkspace: unary(store, log, 'StartWorkspace', (caller, req) => intent(caller, req, 'running')),
-        StopWorkspace: unary(store, log, 'StopWorkspace', (caller, req) => intent(caller, req, 'stopped')),
-        DeleteWorkspace: unary(store, log, 'DeleteWorkspace', (caller, req) => {
-            const ws = find(caller, req.tenant, req.id);
-            const marked = store.markDeleting(ws.tenant, ws.id)!;
-            reconciler.trigger();
-            return { workspace: toMessage(marked) };
+        GetWorkspace: unary('GetWorkspace', async (caller, req) => ({ workspace: toMessage(await find(caller, req.tenant, req.id)) })),
+        ListWorkspaces: unary('ListWorkspaces', async (caller, req) =>
+            ({ workspaces: (await store.listWorkspaces(tenantOf(caller, req.tenant, false))).map(toMessage) })),
+        StartWorkspace: unary('StartWorkspace', async (caller, req) => {
+            const ws = await find(caller, req.tenant, req.id);
+            return { workspace: toMessage(await intents.setDesired(ws.tenant, ws.id, 'running')) };
         }),
-        ListWorkspaceClasses: unary(store, log, 'ListWorkspaceClasses', () =>
+        StopWorkspace: unary('StopWorkspace', async (caller, req) => {
+            const ws = await find(caller, req.tenant, req.id);
+            return { workspace: toMessage(await intents.setDesired(ws.tenant, ws.id, 'stopped', req.force)) };
+        }),
+        DeleteWorkspace: unary('DeleteWorkspace', async (caller, req) => {
+            const ws = await find(caller, req.tenant, req.id);
+            return { workspace: toMessage(await intents.markDeleting(ws.tenant, ws.id)) };
+        }),
+        ListWorkspaceClasses: unary('ListWorkspaceClasses', async () =>
             // In the order the admin configured them: the first is what the dashboard offers first.
             ({ classes: [...classes.values()].map(toClassMessage) })),
-        WatchWorkspaces: (call: ServerWritableStream<{ tenant: string; initial: boolean }, unknown>) => {
-            try {
-                const caller = authenticate(call.metadata, store);
+        ReportActivity: unary('ReportActivity', async (caller, req) => {
+            const ws = await find(caller, req.tenant, req.id);
+            deps.touch(ws.tenant, ws.id);
+            return {};
+        }),
+        WatchWorkspaces: (call: ServerWritableStream<WatchWorkspacesRequest__Output, WatchWorkspacesResponse>) => {
+            // Nothing is sent, and nothing subscribed, before the caller is known: a refused watch ends at once with its status.
+            authenticate(call.metadata, deps.tokens).then(async caller => {
                 const tenant = tenantOf(caller, call.request.tenant, false);
-                const unsubscribe = reconciler.onDidChange(change => {
+                if (call.cancelled) {
+                    return;
+                }
+                const unsubscribe = deps.reconciler.onDidChange(change => {
                     if (tenant === undefined || change.workspace.tenant === tenant) {
                         call.write({ workspace: toMessage(change.workspace), deleted: change.deleted });
                     }
@@ -81,34 +113,15 @@ export function workspaceService(store: SqliteStore, reconciler: Reconciler, cla
                 call.on('cancelled', unsubscribe);
                 call.on('close', unsubscribe);
                 if (call.request.initial) {
-                    store.listWorkspaces(tenant).forEach(ws => call.write({ workspace: toMessage(ws), deleted: false }));
+                    (await store.listWorkspaces(tenant)).forEach(ws => call.write({ workspace: toMessage(ws), deleted: false }));
                 }
-            } catch (err) {
-                call.destroy(toServiceError(err, log, 'WatchWorkspaces'));
-            }
-        }
-    };
-
-    function intent(caller: Caller, req: { tenant: string; id: string }, desired: 'running' | 'stopped'): { workspace: ReturnType<typeof toMessage> } {
-        const ws = find(caller, req.tenant, req.id);
-        if (ws.deleting) {
-            throw new ApiError(status.FAILED_PRECONDITION, `Workspace "${ws.id}" is being deleted.`);
-        }
-        const updated = store.setDesired(ws.tenant, ws.id, desired)!;
-        reconciler.trigger();
-        return { workspace: toMessage(updated) };
-    }
-}
-
-function unary<Req, Res>(store: SqliteStore, log: ServiceLog, method: string, handler: (caller: Caller, req: Req) => Res) {
-    return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
-        try {
-            callback(null, handler(authenticate(call.metadata, store), call.request));
-        } catch (err) {
-            callback(toServiceError(err, log, method));
+            }).catch(err => {
+                call.emit('error', toServiceError(err, log, 'WatchWorkspaces'));
+            });
         }
     };
 }
+
 
 function toServiceError(err: unknown, log: ServiceLog, method: string): Error & { code: status; details: string } {
     if (err instanceof ApiError) {

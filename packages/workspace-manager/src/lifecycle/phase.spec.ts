@@ -27,6 +27,12 @@ const table: Array<{ name: string; input: PhaseInput; phase: Phase; reason?: Reg
     { name: 'an IDE that exited after a stop', input: { desired: 'stopped', deleting: false, observed: { ...idle, runtime: 'exited', exitReason: 'exit code 0' } }, phase: 'stopped' },
     { name: 'a stopped workspace', input: { desired: 'stopped', deleting: false, observed: idle }, phase: 'stopped' },
     { name: 'a workspace created stopped', input: { desired: 'stopped', deleting: false, observed: none }, phase: 'stopped' },
+    {
+        name: 'a stop held back by an editor that cannot be saved',
+        input: { desired: 'stopped', deleting: false, stopHeldBack: 'Untitled-1 has never been saved', observed: { ...idle, runtime: 'running', ready: true } },
+        phase: 'running', condition: /^StopHeldBack: Untitled-1 has never been saved$/
+    },
+    { name: 'a held-back stop whose IDE went', input: { desired: 'stopped', deleting: false, stopHeldBack: 'x', observed: idle }, phase: 'stopped' },
     { name: 'a deletion, even of a failed one', input: { desired: 'running', deleting: true, failure: 'x', observed: { ...idle, runtime: 'running' } }, phase: 'deleting' }
 ];
 

@@ -4,9 +4,9 @@
  * ws-manager-mk2 and Coder keep the same split: intent, observation, derived status.)
  */
 
-export type DesiredState = 'running' | 'stopped';
+import { DesiredState, Phase } from '@warren/workspace-api';
 
-export type Phase = 'pending' | 'creating' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed' | 'deleting';
+export { DesiredState, Phase };
 
 /** What the provider sees of a workspace's runtime (a process and a folder, or a pod and a volume). */
 export interface Observation {
@@ -20,6 +20,8 @@ export interface Observation {
     exitReason?: string;
     /** What the runtime waits for, said to the user ("waiting for a GPU of class gpu-small"). */
     waitingFor?: string;
+    /** When the current runtime was launched (ms since the epoch): a start that takes too long fails. */
+    launchedAt?: number;
 }
 
 export interface PhaseInput {
@@ -28,6 +30,8 @@ export interface PhaseInput {
     deleting: boolean;
     /** A failure recorded earlier; it stays until the tenant starts the workspace again. */
     failure?: string;
+    /** A stop was asked for but the IDE could not save everything: what it could not save. */
+    stopHeldBack?: string;
     observed: Observation;
 }
 
@@ -66,6 +70,10 @@ export function derivePhase(input: PhaseInput): DerivedStatus {
     // desired === 'stopped': an exit is what was asked for.
     if (observed.runtime === 'absent' || observed.runtime === 'exited') {
         return { phase: observed.storage === 'creating' ? 'creating' : 'stopped', conditions };
+    }
+    if (input.stopHeldBack && observed.runtime === 'running' && observed.ready) {
+        // The IDE keeps running, and reachable, so that its user can save or close what holds the stop.
+        return { phase: 'running', conditions: [...conditions, `StopHeldBack: ${input.stopHeldBack}`] };
     }
     return { phase: 'stopping', conditions };
 }

@@ -1,11 +1,13 @@
 import { ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { canConnect, freePort, startIde, stopProcessGroup } from '@warren/ide-launcher';
+import { DNS_LABEL, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
+import { canConnect, freePort, spawnIde, stopProcessGroup } from '@warren/ide-launcher';
 import { memoryBytes, WorkspaceClass } from '../classes';
 import { Observation } from '../lifecycle/phase';
-import { DNS_LABEL, WorkspaceRecord } from '../model';
-import { Provider, RuntimeFacts } from './provider';
+import { WorkspaceRecord } from '../model';
+import { findIdeProcesses, IdeProcess, isIdeOf } from './ide-processes';
+import { Provider, RuntimeFacts, WorkspaceRef } from './provider';
 
 export interface LocalProviderOptions {
     /** The data folder; workspaces live in <dataDir>/tenants/<tenant>/workspaces/<id>. */
@@ -16,15 +18,16 @@ export interface LocalProviderOptions {
     env?: NodeJS.ProcessEnv;
     /** How often adopted IDEs are checked for life. */
     pollMs?: number;
-    /** More environment for one workspace's IDE (the gateway's address and the workspace's heartbeat token). */
+    /** More environment for one workspace's IDE (where to send heartbeats and the workspace's token). */
     workspaceEnv?: (ws: WorkspaceRecord) => Record<string, string>;
 }
 
-/** What is kept on disk of a running IDE, so that a restarted manager can adopt it. */
+/** What is kept on disk of a launched IDE, written right after the launch, so that a restarted manager can adopt it. */
 interface RuntimeFile {
     pid: number;
     port: number;
-    startedAt: string;
+    /** When it was launched, ms since the epoch. */
+    launchedAt: number;
 }
 
 const MiB = 1024 * 1024;
@@ -33,31 +36,39 @@ const MiB = 1024 * 1024;
  * Workspaces as folders and IDE processes on this machine: one backend per running workspace on
  * 127.0.0.1 with a port of its own, its files, HOME, Go caches and IDE settings inside the
  * workspace's folder. A process that dies is noticed within seconds and reported with its reason.
+ * IDEs outlive the manager; a restarted one finds them in /proc and adopts them, so that there is
+ * never a second IDE for a workspace.
  */
 export class LocalProvider implements Provider {
     readonly name = 'local';
-    protected readonly exits = new Map<string, string>();
-    protected readonly starting = new Set<string>();
-    protected readonly listeners: Array<(tenant: string, id: string) => void> = [];
-    protected readonly watched = new Map<string, WorkspaceRecord>();
-    /** IDEs this manager run started: their exit event tells why they ended. */
-    protected readonly children = new Map<string, ChildProcess>();
+    protected readonly exits = new Map<WorkspaceKey, string>();
+    protected readonly listeners = new Set<(tenant: string, id: string) => void>();
+    protected readonly watched = new Map<WorkspaceKey, WorkspaceRef>();
+    /** IDEs this manager run launched: their exit event tells why they ended. */
+    protected readonly children = new Map<WorkspaceKey, ChildProcess>();
     /** Per workspace, what of its class this provider could not apply. */
-    protected readonly notes = new Map<string, string[]>();
+    protected readonly notes = new Map<WorkspaceKey, string[]>();
+    /** Folders being removed in the background. */
+    protected readonly removals = new Set<Promise<void>>();
     protected readonly poll: NodeJS.Timeout;
+    protected readonly dataDir: string;
+    protected scan?: { at: number; found: Map<WorkspaceKey, IdeProcess[]> };
 
     constructor(protected readonly options: LocalProviderOptions) {
-        // Processes this manager started report their exit; adopted ones are polled.
+        this.dataDir = path.resolve(options.dataDir);
+        // Processes this manager launched report their exit; adopted ones are polled.
         this.poll = setInterval(() => this.checkAdopted(), options.pollMs ?? 2_000);
         this.poll.unref();
+        // What a crash left in the trash is removed again, in the background.
+        this.removeLater(this.trashDir());
     }
 
     /** The workspace's folders; ids are checked again here because they become paths. */
-    paths(ws: Pick<WorkspaceRecord, 'tenant' | 'id'>): { root: string; files: string; home: string; config: string; log: string; runtime: string } {
+    paths(ws: WorkspaceRef): { root: string; files: string; home: string; config: string; log: string; runtime: string } {
         if (!DNS_LABEL.test(ws.tenant) || !DNS_LABEL.test(ws.id)) {
             throw new Error(`refusing a path for tenant "${ws.tenant}" and workspace "${ws.id}": not DNS-1123 labels`);
         }
-        const root = path.join(this.options.dataDir, 'tenants', ws.tenant, 'workspaces', ws.id);
+        const root = path.join(this.dataDir, 'tenants', ws.tenant, 'workspaces', ws.id);
         return {
             root, files: path.join(root, 'files'), home: path.join(root, 'home'), config: path.join(root, 'ide-config'),
             log: path.join(root, 'logs', 'ide.log'), runtime: path.join(root, 'runtime.json')
@@ -65,23 +76,30 @@ export class LocalProvider implements Provider {
     }
 
     async observe(ws: WorkspaceRecord): Promise<Observation & RuntimeFacts> {
-        const key = keyOf(ws);
+        const key = workspaceKey(ws);
         const p = this.paths(ws);
         const storage = fs.existsSync(p.files) ? 'ready' : 'absent';
         const notes = this.notes.get(key) ?? [];
-        if (this.starting.has(key)) {
-            return { storage, runtime: 'starting', ready: false, node: 'local', notes };
-        }
-        const rt = readRuntime(p.runtime);
+        let rt = readRuntime(p.runtime);
         const child = this.children.get(key);
         if (rt && child && !isIdeOf(rt.pid, p.files)) {
             // Our own IDE just died: its exit event, with the signal or exit code, is a moment away.
             await exitOf(child, 2_000);
         }
+        if (!rt || !isIdeOf(rt.pid, p.files)) {
+            // An IDE that a crashed manager launched without writing its runtime file down.
+            const stray = this.findIdes(ws)[0];
+            if (stray && !this.exits.has(key)) {
+                rt = await this.adopt(ws, stray);
+            }
+        }
         if (rt && isIdeOf(rt.pid, p.files)) {
-            this.watched.set(key, ws);
+            this.watched.set(key, { tenant: ws.tenant, id: ws.id });
             const ready = await canConnect(rt.port, '127.0.0.1');
-            return { storage, runtime: 'running', ready, url: `http://127.0.0.1:${rt.port}/`, node: 'local', runtimeId: String(rt.pid), notes };
+            return {
+                storage, runtime: ready ? 'running' : 'starting', ready, launchedAt: rt.launchedAt, url: `http://127.0.0.1:${rt.port}/`,
+                node: 'local', runtimeId: String(rt.pid), notes, exitReason: ready ? undefined : lastLine(p.log).replace(/^; /, '') || undefined
+            };
         }
         const exitReason = this.exits.get(key) ?? (rt ? adoptedExit(rt.pid, p.log) : undefined);
         if (exitReason) {
@@ -95,74 +113,124 @@ export class LocalProvider implements Provider {
         if (fs.existsSync(p.files)) {
             return;
         }
-        // Made beside and renamed into place: a crash leaves no half-copied workspace.
+        // Made beside and renamed into place: a crash leaves no half-copied workspace. Asynchronous,
+        // so that copying a big template does not hold up the event loop that proxies every tenant.
         const staging = `${p.files}.tmp-${process.pid}`;
-        fs.rmSync(staging, { recursive: true, force: true });
-        fs.mkdirSync(path.dirname(p.files), { recursive: true });
+        await fs.promises.rm(staging, { recursive: true, force: true });
+        await fs.promises.mkdir(path.dirname(p.files), { recursive: true });
         if (this.options.templateDir) {
-            fs.cpSync(this.options.templateDir, staging, { recursive: true });
+            await fs.promises.cp(this.options.templateDir, staging, { recursive: true });
         } else {
-            fs.mkdirSync(staging);
+            await fs.promises.mkdir(staging);
         }
-        fs.mkdirSync(p.home, { recursive: true });
-        fs.renameSync(staging, p.files);
+        await fs.promises.mkdir(p.home, { recursive: true });
+        await fs.promises.rename(staging, p.files);
     }
 
     async start(ws: WorkspaceRecord, cls: WorkspaceClass): Promise<void> {
-        const key = keyOf(ws);
+        const key = workspaceKey(ws);
         const p = this.paths(ws);
-        this.starting.add(key);
-        this.exits.delete(key);
         this.notes.set(key, unsupportedOf(cls));
-        try {
-            const ide = await startIde({
-                workspace: p.files,
-                configDir: p.config,
-                port: await freePort(),
-                env: this.environment(ws, cls, p.home),
-                logFile: p.log,
-                startTimeoutMs: 60_000
-            });
-            const rt: RuntimeFile = { pid: ide.process.pid!, port: Number(new URL(ide.url).port), startedAt: new Date().toISOString() };
-            fs.writeFileSync(`${p.runtime}.tmp`, JSON.stringify(rt));
-            fs.renameSync(`${p.runtime}.tmp`, p.runtime);
-            this.watched.set(key, ws);
-            this.children.set(key, ide.process);
-            ide.process.once('exit', (code, signal) => {
-                this.children.delete(key);
-                if (fs.existsSync(p.runtime)) {
-                    this.exits.set(key, `${signal ? `signal ${signal}` : `exit code ${code}`}${lastLine(p.log)}`);
-                    this.fire(ws);
-                }
-            });
-        } finally {
-            this.starting.delete(key);
+        const rt = readRuntime(p.runtime);
+        if (rt && isIdeOf(rt.pid, p.files)) {
+            return; // launched already
         }
+        const stray = this.findIdes(ws, true)[0];
+        if (stray) {
+            await this.adopt(ws, stray);
+            return;
+        }
+        this.exits.delete(key);
+        const port = await freePort();
+        const ide = await spawnIde({ workspace: p.files, configDir: p.config, port, env: this.environment(ws, cls, p.home), logFile: p.log });
+        // Written down at once: if the manager dies now, the next one adopts this IDE instead of launching another.
+        await writeRuntime(p.runtime, { pid: ide.process.pid!, port, launchedAt: Date.now() });
+        this.watched.set(key, { tenant: ws.tenant, id: ws.id });
+        this.children.set(key, ide.process);
+        ide.process.once('exit', (code, signal) => {
+            this.children.delete(key);
+            if (fs.existsSync(p.runtime)) {
+                this.exits.set(key, `${signal ? `signal ${signal}` : `exit code ${code}`}${lastLine(p.log)}`);
+                this.fire(ws);
+            }
+        });
     }
 
-    async stop(ws: WorkspaceRecord): Promise<void> {
-        const p = this.paths(ws);
+    async stop(ref: WorkspaceRef): Promise<void> {
+        const key = workspaceKey(ref);
+        const p = this.paths(ref);
         const rt = readRuntime(p.runtime);
         // Removed first: the exit that follows is the one asked for, not a failure.
-        fs.rmSync(p.runtime, { force: true });
-        this.watched.delete(keyOf(ws));
-        this.exits.delete(keyOf(ws));
+        await fs.promises.rm(p.runtime, { force: true });
+        this.watched.delete(key);
+        this.exits.delete(key);
+        const pids = new Set(this.findIdes(ref, true).map(ide => ide.pid));
         if (rt && isIdeOf(rt.pid, p.files)) {
-            await stopProcessGroup(rt.pid, 10_000);
+            pids.add(rt.pid);
         }
+        await Promise.all([...pids].map(pid => stopProcessGroup(pid, 10_000)));
     }
 
-    async remove(ws: WorkspaceRecord): Promise<void> {
-        await this.stop(ws);
-        fs.rmSync(this.paths(ws).root, { recursive: true, force: true });
+    async remove(ref: WorkspaceRef): Promise<void> {
+        await this.stop(ref);
+        const root = this.paths(ref).root;
+        // Renamed out of the way at once, removed in the background: gigabytes of Go caches take a while.
+        const trash = path.join(this.trashDir(), `${ref.tenant}.${ref.id}.${Date.now()}`);
+        await fs.promises.mkdir(this.trashDir(), { recursive: true });
+        try {
+            await fs.promises.rename(root, trash);
+        } catch (err) {
+            if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+                return;
+            }
+            throw err;
+        }
+        this.removeLater(trash);
     }
 
-    onDidChange(listener: (tenant: string, id: string) => void): void {
-        this.listeners.push(listener);
+    async list(): Promise<WorkspaceRef[]> {
+        const refs = new Map<WorkspaceKey, WorkspaceRef>();
+        this.scan = { at: Date.now(), found: findIdeProcesses(this.dataDir) };
+        for (const [key, ides] of this.scan.found) {
+            refs.set(key, { tenant: ides[0].tenant, id: ides[0].id });
+        }
+        this.watched.forEach((ref, key) => refs.set(key, ref));
+        return [...refs.values()];
     }
 
+    onDidChange(listener: (tenant: string, id: string) => void): () => void {
+        this.listeners.add(listener);
+        return () => this.listeners.delete(listener);
+    }
+
+    /** Waits for background removals; running IDEs are left running. */
     async dispose(): Promise<void> {
         clearInterval(this.poll);
+        await Promise.all([...this.removals]);
+    }
+
+    protected trashDir(): string {
+        return path.join(this.dataDir, 'trash');
+    }
+
+    protected removeLater(dir: string): void {
+        const removal = fs.promises.rm(dir, { recursive: true, force: true }).catch(() => undefined).finally(() => this.removals.delete(removal));
+        this.removals.add(removal);
+    }
+
+    /** IDE processes serving this workspace's folder, however they came to be; a scan at most a second old unless fresh. */
+    protected findIdes(ref: WorkspaceRef, fresh = false): IdeProcess[] {
+        if (fresh || !this.scan || Date.now() - this.scan.at > 1_000) {
+            this.scan = { at: Date.now(), found: findIdeProcesses(this.dataDir) };
+        }
+        return this.scan.found.get(workspaceKey(ref)) ?? [];
+    }
+
+    protected async adopt(ref: WorkspaceRef, ide: IdeProcess): Promise<RuntimeFile> {
+        const rt: RuntimeFile = { pid: ide.pid, port: ide.port, launchedAt: Date.now() };
+        await writeRuntime(this.paths(ref).runtime, rt);
+        this.watched.set(workspaceKey(ref), ref);
+        return rt;
     }
 
     /** The workspace's environment: Go caches inside it, its Go settings, and what the class says of memory. */
@@ -185,33 +253,33 @@ export class LocalProvider implements Provider {
         return env;
     }
 
-
     protected checkAdopted(): void {
-        for (const [key, ws] of this.watched) {
+        for (const [key, ref] of this.watched) {
             if (this.children.has(key)) {
                 continue; // its exit event reports it, with the reason
             }
-            const rt = readRuntime(this.paths(ws).runtime);
-            if (rt && !isIdeOf(rt.pid, this.paths(ws).files) && !this.exits.has(key)) {
-                this.exits.set(key, adoptedExit(rt.pid, this.paths(ws).log));
-                this.fire(ws);
+            const p = this.paths(ref);
+            const rt = readRuntime(p.runtime);
+            if (rt && !isIdeOf(rt.pid, p.files) && !this.exits.has(key)) {
+                this.exits.set(key, adoptedExit(rt.pid, p.log));
+                this.fire(ref);
             }
         }
     }
 
-    protected fire(ws: WorkspaceRecord): void {
-        this.listeners.forEach(l => l(ws.tenant, ws.id));
+    protected fire(ref: WorkspaceRef): void {
+        this.listeners.forEach(l => l(ref.tenant, ref.id));
     }
 }
 
 /** What of a class the local provider cannot apply on one machine, said so that nobody thinks it did. */
 export function unsupportedOf(cls: WorkspaceClass): string[] {
     const notes = [
-        `cpu ${cls.cpu}: not limited by the local provider`,
-        `disk ${cls.disk}: not limited by the local provider`
+        `NotApplied: cpu ${cls.cpu} is not limited by the local provider`,
+        `NotApplied: disk ${cls.disk} is not limited by the local provider`
     ];
     if (cls.gpuResource && cls.gpuCount) {
-        notes.push(`GPU ${cls.gpuResource} x${cls.gpuCount}: the local provider has no GPUs to give; use the kubernetes provider`);
+        notes.push(`NotApplied: GPU ${cls.gpuResource} x${cls.gpuCount}: the local provider has no GPUs to give; use the kubernetes provider`);
     }
     return notes;
 }
@@ -226,10 +294,6 @@ function exitOf(child: ChildProcess, timeoutMs: number): Promise<void> {
     });
 }
 
-function keyOf(ws: Pick<WorkspaceRecord, 'tenant' | 'id'>): string {
-    return `${ws.tenant}/${ws.id}`;
-}
-
 function readRuntime(file: string): RuntimeFile | undefined {
     try {
         return JSON.parse(fs.readFileSync(file, 'utf8')) as RuntimeFile;
@@ -238,13 +302,9 @@ function readRuntime(file: string): RuntimeFile | undefined {
     }
 }
 
-/** The pid is alive and is the IDE of that folder (a reused pid belongs to some other program). */
-function isIdeOf(pid: number, folder: string): boolean {
-    try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(folder);
-    } catch {
-        return false;
-    }
+async function writeRuntime(file: string, rt: RuntimeFile): Promise<void> {
+    await fs.promises.writeFile(`${file}.tmp`, JSON.stringify(rt), { mode: 0o600 });
+    await fs.promises.rename(`${file}.tmp`, file);
 }
 
 /** An IDE this manager run adopted has no exit status to report: say what is known. */
@@ -252,10 +312,19 @@ function adoptedExit(pid: number, log: string): string {
     return `the IDE process ${pid} ended; its exit status is unknown because an earlier run of the manager started it${lastLine(log)}`;
 }
 
+/** The log's last line, read from its last 4 KiB: an IDE's log can grow large. */
 function lastLine(log: string): string {
     try {
-        const lines = fs.readFileSync(log, 'utf8').trimEnd().split('\n');
-        return lines.length ? `; its log ends: ${lines[lines.length - 1].slice(0, 300)}` : '';
+        const fd = fs.openSync(log, 'r');
+        try {
+            const size = fs.fstatSync(fd).size;
+            const buffer = Buffer.alloc(Math.min(size, 4096));
+            fs.readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+            const lines = buffer.toString('utf8').trimEnd().split('\n');
+            return lines[lines.length - 1] ? `; its log ends: ${lines[lines.length - 1].slice(0, 300)}` : '';
+        } finally {
+            fs.closeSync(fd);
+        }
     } catch {
         return '';
     }

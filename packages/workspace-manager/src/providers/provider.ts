@@ -12,22 +12,33 @@ export interface RuntimeFacts {
     notes: string[];
 }
 
+/** A workspace by its key; what a provider needs to find a runtime it has. */
+export interface WorkspaceRef {
+    tenant: string;
+    id: string;
+}
+
 /**
  * Converges one workspace's runtime to what the reconciler asks and reports what it sees. The
- * local provider runs processes and folders on this machine; the Kubernetes provider will run pods
- * and volumes behind the same interface.
+ * local provider runs processes and folders on this machine; the Kubernetes provider runs pods and
+ * volumes behind the same interface. Every call is idempotent.
  */
 export interface Provider {
     readonly name: string;
     observe(ws: WorkspaceRecord): Promise<Observation & RuntimeFacts>;
     ensureStorage(ws: WorkspaceRecord): Promise<void>;
-    /** Starts the IDE; resolves when it is started or fails with a reason a user can act on. */
+    /**
+     * Launches the IDE and returns without waiting for it: readiness is seen by a later observe.
+     * Fails with a reason a user can act on. Never makes a second IDE for one workspace.
+     */
     start(ws: WorkspaceRecord, cls: WorkspaceClass): Promise<void>;
-    /** Stops the IDE; its files stay. */
-    stop(ws: WorkspaceRecord): Promise<void>;
+    /** Stops the IDE, and any stray one for the same workspace; its files stay. */
+    stop(ref: WorkspaceRef): Promise<void>;
     /** Removes the runtime and the files. */
-    remove(ws: WorkspaceRecord): Promise<void>;
+    remove(ref: WorkspaceRef): Promise<void>;
+    /** Every workspace this provider has a runtime for, found again after any crash of the manager. */
+    list(): Promise<WorkspaceRef[]>;
     /** Called when something changed that the reconciler should look at soon (an IDE exited). */
-    onDidChange(listener: (tenant: string, id: string) => void): void;
+    onDidChange(listener: (tenant: string, id: string) => void): () => void;
     dispose(): Promise<void>;
 }

@@ -22,5 +22,12 @@ export const MIGRATIONS: readonly string[] = [
         tenant      TEXT,
         description TEXT NOT NULL DEFAULT '',
         created_at  TEXT NOT NULL
-    ) STRICT;`
+    ) STRICT;`,
+    // Intent and status get versions of their own; the failure becomes part of the status, which only
+    // the reconciler writes, tagged with the intent's generation it was recorded under.
+    `ALTER TABLE workspaces ADD COLUMN generation INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE workspaces ADD COLUMN force_stop INTEGER NOT NULL DEFAULT 0;
+    UPDATE workspaces SET status = json_set(status, '$.phase', 'failed', '$.failureReason', failure, '$.failedGeneration', 1)
+        WHERE failure IS NOT NULL;
+    ALTER TABLE workspaces DROP COLUMN failure;`
 ];

@@ -11,7 +11,7 @@ export interface DlvDapOptions {
     /** Extra flags for `dlv dap`, e.g. ["--log", "--log-output=dap"]. */
     flags?: string[];
     /** Everything dlv (and, in older versions, the program) writes on stdout and stderr. */
-    onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
+    onOutput?: (text: string, stream: DlvStream) => void;
     startTimeoutMs?: number;
 }
 
@@ -23,7 +23,78 @@ export interface DlvDap {
     stop(timeoutMs?: number): Promise<void>;
 }
 
-const LISTENING = /DAP server listening at:\s*(\S+):(\d+)/;
+export type DlvStream = 'stdout' | 'stderr';
+
+export interface DlvAddress {
+    host: string;
+    port: number;
+}
+
+/** `[ \t]`, not `\s`: a match must not run on into the next line. */
+const LISTENING = /DAP server listening at:[ \t]*(\S+):(\d+)/;
+/** How much of dlv's output before the address is kept, to say why it did not start. */
+export const KEPT_OUTPUT_LIMIT = 64 * 1024;
+
+/**
+ * Finds dlv's "DAP server listening at: host:port" line in its stdout and stderr as the chunks come.
+ * Each chunk is scanned once, with its own stream's unfinished last line (the streams interleave), and a line
+ * only once it is complete: a port split across two chunks would read short. Once the address is found,
+ * nothing is scanned or kept any more: a debug session may run for hours and write megabytes.
+ */
+export class ListeningDetector {
+    private readonly unfinished: Record<DlvStream, string> = { stdout: '', stderr: '' };
+    private kept = '';
+    private cut = false;
+    private found: DlvAddress | undefined;
+
+    get address(): DlvAddress | undefined {
+        return this.found;
+    }
+
+    /** The last KEPT_OUTPUT_LIMIT characters before the address, '…' first when some were dropped; empty once found. */
+    get output(): string {
+        return (this.cut || this.kept.length > KEPT_OUTPUT_LIMIT ? '…' : '') + lastChars(this.kept, KEPT_OUTPUT_LIMIT);
+    }
+
+    /** The characters held, at most 3 × 2 × KEPT_OUTPUT_LIMIT; 0 once found. */
+    get heldChars(): number {
+        return this.kept.length + this.unfinished.stdout.length + this.unfinished.stderr.length;
+    }
+
+    /** Returns the address from the chunk that completes its line; undefined before, and after. */
+    push(text: string, stream: DlvStream): DlvAddress | undefined {
+        if (this.found) {
+            return undefined;
+        }
+        const all = this.kept + text;
+        this.kept = trimmed(all);
+        this.cut ||= this.kept.length < all.length;
+        const end = text.lastIndexOf('\n');
+        if (end < 0) {
+            this.unfinished[stream] = trimmed(this.unfinished[stream] + text);
+            return undefined;
+        }
+        const lines = this.unfinished[stream] + text.slice(0, end + 1);
+        this.unfinished[stream] = trimmed(text.slice(end + 1));
+        const m = LISTENING.exec(lines);
+        if (!m) {
+            return undefined;
+        }
+        this.found = { host: m[1], port: Number(m[2]) };
+        this.unfinished.stdout = this.unfinished.stderr = this.kept = '';
+        this.cut = false;
+        return this.found;
+    }
+}
+
+/** Cuts to the last KEPT_OUTPUT_LIMIT characters only past twice that, so that appending stays linear. */
+function trimmed(text: string): string {
+    return text.length > 2 * KEPT_OUTPUT_LIMIT ? lastChars(text, KEPT_OUTPUT_LIMIT) : text;
+}
+
+function lastChars(text: string, limit: number): string {
+    return text.length > limit ? text.slice(text.length - limit) : text;
+}
 
 /**
  * Starts `dlv dap` on 127.0.0.1 with a port the kernel picks (`:0`), so that two sessions never race
@@ -37,33 +108,36 @@ export function startDlvDap(options: DlvDapOptions): Promise<DlvDap> {
         return Promise.reject(new Error(`The folder ${options.cwd} does not exist: check "cwd" in the launch configuration.`));
     }
     const child = spawn(options.dlvPath, ['dap', '--listen=127.0.0.1:0', ...(options.flags ?? [])], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let seen = '';
+    const detector = new ListeningDetector();
     return new Promise<DlvDap>((resolve, reject) => {
-        const timer = setTimeout(() => fail(new Error(`dlv did not start listening within ${(options.startTimeoutMs ?? 15_000) / 1000} s. It said: ${seen.trim() || 'nothing'}`)), options.startTimeoutMs ?? 15_000);
+        let settled = false;
+        const timer = setTimeout(() => fail(new Error(`dlv did not start listening within ${(options.startTimeoutMs ?? 15_000) / 1000} s. It said: ${detector.output.trim() || 'nothing'}`)), options.startTimeoutMs ?? 15_000);
         const exited = new Promise<void>(r => child.once('exit', () => r()));
-        const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer): void => {
-            const text = chunk.toString();
+        const onData = (stream: DlvStream) => (text: string): void => {
             options.onOutput?.(text, stream);
-            if (timer) {
-                seen += text;
-                const m = LISTENING.exec(seen);
-                if (m) {
-                    clearTimeout(timer);
-                    child.off('exit', onExit);
-                    resolve({ host: m[1], port: Number(m[2]), process: child, stop: timeoutMs => stopProcess(child, exited, timeoutMs) });
-                }
+            if (settled) {
+                return;
+            }
+            const address = detector.push(text, stream);
+            if (address) {
+                settled = true;
+                clearTimeout(timer);
+                child.off('exit', onExit);
+                resolve({ ...address, process: child, stop: timeoutMs => stopProcess(child, exited, timeoutMs) });
             }
         };
         const onExit = (code: number | null, signal: string | null): void => {
-            fail(new Error(`dlv exited before it was ready (${signal ?? `exit code ${code}`}): ${seen.trim() || 'no output'}`));
+            fail(new Error(`dlv exited before it was ready (${signal ?? `exit code ${code}`}): ${detector.output.trim() || 'no output'}`));
         };
         const fail = (err: Error): void => {
+            settled = true;
             clearTimeout(timer);
             child.kill('SIGKILL');
             reject(err);
         };
-        child.stdout!.on('data', onData('stdout'));
-        child.stderr!.on('data', onData('stderr'));
+        // Strings, not Buffers: a UTF-8 character split across two chunks is decoded whole.
+        child.stdout!.setEncoding('utf8').on('data', onData('stdout'));
+        child.stderr!.setEncoding('utf8').on('data', onData('stderr'));
         child.once('exit', onExit);
         child.once('error', err => fail(new Error(`dlv could not be started: ${err.message}`)));
     });

@@ -1,15 +1,15 @@
 import * as grpc from '@grpc/grpc-js';
 import express = require('express');
-import { DNS_LABEL, ManagerCallError } from '@warren/workspace-manager';
+import { DNS_LABEL, ManagerCallError, WorkspaceJson } from '@warren/workspace-api';
 import { SessionRecord } from '../auth/auth-store';
 import { WorkspaceDirectory, WorkspaceView } from '../directory';
 import { WorkspaceHosts } from '../hosts';
 
 /** A workspace as the dashboard shows it. */
-export function toJson(ws: WorkspaceView, hosts: WorkspaceHosts): object {
+export function toJson(ws: WorkspaceView, hosts: WorkspaceHosts): WorkspaceJson {
     return {
-        id: ws.id, name: ws.name, className: ws.className, desiredState: ws.desiredState, phase: ws.phase,
-        failureReason: ws.failureReason, conditions: ws.conditions, createdAt: ws.createdAt, updatedAt: ws.updatedAt,
+        id: ws.id, name: ws.name, className: ws.className, desiredState: ws.desiredState, phase: ws.phase, version: ws.version,
+        failureReason: ws.failureReason, conditions: ws.conditions, idleStopsAt: ws.idleStopsAt, createdAt: ws.createdAt, updatedAt: ws.updatedAt,
         url: `${hosts.workspaceOrigin(ws.tenant, ws.id)}/`, openPath: `/open/${ws.id}`
     };
 }
@@ -90,8 +90,13 @@ export function workspacesApi(directory: WorkspaceDirectory, hosts: WorkspaceHos
     router.post('/workspaces/:id/start', handle(async (req, res) => {
         res.json({ workspace: toJson(await directory.start(tenantOf(res), checkId(String(req.params.id))), hosts) });
     }));
+    // {"force": true} stops even if some editors cannot be saved (the StopHeldBack condition names them).
     router.post('/workspaces/:id/stop', handle(async (req, res) => {
-        res.json({ workspace: toJson(await directory.stop(tenantOf(res), checkId(String(req.params.id))), hosts) });
+        const force = (req.body as { force?: unknown } | undefined)?.force;
+        if (force !== undefined && typeof force !== 'boolean') {
+            throw new HttpError(400, '"force" must be true or false.');
+        }
+        res.json({ workspace: toJson(await directory.stop(tenantOf(res), checkId(String(req.params.id)), force === true), hosts) });
     }));
     router.delete('/workspaces/:id', handle(async (req, res) => {
         res.json({ workspace: toJson(await directory.remove(tenantOf(res), checkId(String(req.params.id))), hosts) });

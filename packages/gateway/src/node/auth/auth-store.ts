@@ -1,6 +1,6 @@
 import Database = require('better-sqlite3');
 import * as crypto from 'crypto';
-import { openDatabase } from '@warren/workspace-manager';
+import { openDatabase } from '@warren/service-support';
 
 /** Who a session acts for. */
 export interface Identity {

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { DNS_LABEL } from '@warren/workspace-manager';
+import { tenantProblem } from '@warren/workspace-api';
 import { AuthStore, UserRecord } from './auth-store';
 import { checkPasswordHash } from './passwords';
 
@@ -15,10 +15,11 @@ export function checkUserName(name: unknown): string {
 
 /** A tenant name: a DNS label without "--", which separates the id from the tenant in workspace host names. */
 export function checkTenant(tenant: unknown): string {
-    if (typeof tenant !== 'string' || !DNS_LABEL.test(tenant) || tenant.includes('--') || tenant.length > 40) {
-        throw new Error(`"${String(tenant)}" is not a tenant name: use a DNS label such as "team-a" (lowercase letters, digits and single "-", starting with a letter, at most 40 characters).`);
+    const problem = tenantProblem(tenant);
+    if (problem) {
+        throw new Error(problem);
     }
-    return tenant;
+    return tenant as string;
 }
 
 /**

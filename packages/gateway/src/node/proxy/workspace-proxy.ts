@@ -8,10 +8,6 @@ import { WorkspaceHosts } from '../hosts';
 import { GatewayMetrics } from '../metrics';
 import { refuseUpgrade, sendError, wantsPage } from './responses';
 
-export interface ProxyActivity {
-    touch(tenant: string, id: string): void;
-}
-
 /**
  * Everything on a workspace's origin: the sign-in handshake (a one-minute ticket from the gateway's
  * origin becomes a cookie for this origin only), then every HTTP request and WebSocket checked
@@ -33,7 +29,6 @@ export class WorkspaceProxy {
         protected readonly auth: AuthStore,
         protected readonly cookies: CookieNames,
         protected readonly directory: WorkspaceDirectory,
-        protected readonly activity: ProxyActivity | undefined,
         protected readonly metrics: GatewayMetrics,
         protected readonly log: (entry: Record<string, unknown>) => void
     ) {
@@ -102,7 +97,7 @@ export class WorkspaceProxy {
             return;
         }
         this.stripOwnCookie(req);
-        this.activity?.touch(ws.tenant, ws.id);
+        this.directory.reportActivity(ws.tenant, ws.id);
         res.once('finish', () => this.metrics.requests.inc({ kind: 'http', code: `${Math.floor(res.statusCode / 100)}xx` }));
         this.proxy.web(req, res, { target: ws.ideUrl });
     }
@@ -130,7 +125,7 @@ export class WorkspaceProxy {
             return;
         }
         this.stripOwnCookie(req);
-        this.activity?.touch(ws.tenant, ws.id);
+        this.directory.reportActivity(ws.tenant, ws.id);
         this.metrics.requests.inc({ kind: 'websocket', code: '1xx' });
         this.metrics.openConnections.inc();
         socket.on('data', (chunk: Buffer) => this.bytesIn.inc(chunk.length));

@@ -1,6 +1,6 @@
 import * as http from 'http';
-import { sendError } from '../proxy/responses';
-import { WorkspaceTokens } from './workspace-token';
+import { HEARTBEAT_PATH, HeartbeatRequest, IDE_ENV } from '@warren/workspace-api';
+import { WorkspaceTokens } from './workspace-tokens';
 
 export interface Heartbeat {
     tenant: string;
@@ -9,9 +9,12 @@ export interface Heartbeat {
 }
 
 /**
- * POST /_warren/v1/heartbeat from a workspace's IDE (packages/go-workspace), with its workspace
- * token as bearer and `{"reasons": [...]}`: user input, a running command, task or debug session.
+ * POST HEARTBEAT_PATH from a workspace's IDE (packages/go-workspace), with its workspace token as
+ * bearer and `{"reasons": [...]}`: user input, a running command, task or debug session. Served on
+ * the manager's HTTP port, the one IDEs get as WARREN_ACTIVITY_URL.
  */
+export { HEARTBEAT_PATH };
+
 export function heartbeatHandler(tokens: WorkspaceTokens, onHeartbeat: (beat: Heartbeat) => void): (req: http.IncomingMessage, res: http.ServerResponse) => void {
     return (req, res) => {
         if (req.method !== 'POST') {
@@ -21,7 +24,7 @@ export function heartbeatHandler(tokens: WorkspaceTokens, onHeartbeat: (beat: He
         const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
         const who = m ? tokens.verify(m[1]) : undefined;
         if (!who) {
-            sendError(req, res, 401, 'A heartbeat needs the workspace\'s token: Authorization: Bearer $WARREN_WORKSPACE_TOKEN.');
+            sendError(req, res, 401, `A heartbeat needs the workspace's token: Authorization: Bearer $${IDE_ENV.token}.`);
             return;
         }
         let body = '';
@@ -36,7 +39,7 @@ export function heartbeatHandler(tokens: WorkspaceTokens, onHeartbeat: (beat: He
         req.on('end', () => {
             let reasons: unknown;
             try {
-                reasons = (JSON.parse(body || '{}') as { reasons?: unknown }).reasons;
+                reasons = (JSON.parse(body || '{}') as Partial<HeartbeatRequest>).reasons;
             } catch {
                 reasons = undefined;
             }
@@ -48,4 +51,8 @@ export function heartbeatHandler(tokens: WorkspaceTokens, onHeartbeat: (beat: He
             res.writeHead(204).end();
         });
     };
+}
+
+function sendError(_req: http.IncomingMessage, res: http.ServerResponse, status: number, message: string): void {
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify({ error: message }));
 }

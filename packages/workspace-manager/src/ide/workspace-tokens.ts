@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 /**
- * The secret a workspace's IDE shows the gateway (heartbeats) and the gateway shows the IDE (idle
+ * The secret a workspace's IDE shows the manager (heartbeats) and the manager shows the IDE (idle
  * warning, prepare-stop): `<tenant>.<id>.<HMAC-SHA256 of tenant/id>`. Nothing is stored per
  * workspace; the key lives in the data folder, readable by this user only.
  */

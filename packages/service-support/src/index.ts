@@ -1,0 +1,2 @@
+export * from './json-log';
+export * from './open-database';

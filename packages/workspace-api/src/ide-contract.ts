@@ -1,0 +1,53 @@
+/**
+ * The contract between the workspace manager and a workspace's IDE (packages/go-workspace), defined
+ * once for both sides. Plain values only: the IDE imports this file and nothing else of this package.
+ *
+ * - The manager calls the IDE at `<ide url>${IDE_ENDPOINTS_PATH}/…` with the workspace's token as bearer.
+ * - The IDE posts heartbeats to `${WARREN_ACTIVITY_URL}${HEARTBEAT_PATH}` with the same token.
+ */
+
+/** The prefix of the IDE's endpoints; the gateway never passes it through from a browser. */
+export const IDE_ENDPOINTS_PATH = '/_warren/v1';
+export const IDLE_WARNING_PATH = `${IDE_ENDPOINTS_PATH}/idle-warning`;
+export const PREPARE_STOP_PATH = `${IDE_ENDPOINTS_PATH}/prepare-stop`;
+/** Relative to WARREN_ACTIVITY_URL. */
+export const HEARTBEAT_PATH = '/_warren/v1/heartbeat';
+
+/** The variables the manager gives an IDE. */
+export const IDE_ENV = {
+    /** Where heartbeats go: the manager's activity endpoint, as the IDE reaches it. */
+    activityUrl: 'WARREN_ACTIVITY_URL',
+    /** The workspace's secret; the IDE removes it from its environment at start. */
+    token: 'WARREN_WORKSPACE_TOKEN',
+    /** `tenant/id`, for log lines. */
+    workspace: 'WARREN_WORKSPACE',
+    /** How often to send a heartbeat while something happens. */
+    heartbeatSeconds: 'WARREN_HEARTBEAT_SECONDS'
+} as const;
+
+/** POST idle-warning: the frontends show that the workspace stops in this many seconds. */
+export interface IdleWarningRequest {
+    stopsInSeconds: number;
+}
+
+/** 200 from idle-warning. */
+export interface IdleWarningResponse {
+    clients: number;
+}
+
+/** 200 from prepare-stop: every frontend saved its dirty editors. */
+export interface PrepareStopResponse {
+    clients: number;
+    saved: number;
+}
+
+/** 409 from prepare-stop: what could not be saved, one entry per editor; the stop must wait. */
+export interface PrepareStopRefusal {
+    error: string;
+    unsaved: string[];
+}
+
+/** POST heartbeat: what is happening ("user input", "go test ./... (pid 42)"). */
+export interface HeartbeatRequest {
+    reasons: string[];
+}

@@ -1,0 +1,37 @@
+import { WorkspaceMessage } from './client';
+import { DesiredState, desiredFromProto, Phase, phaseFromProto } from './phase';
+
+/** A workspace message with plain enum names and numbers, as the gateway and the CLI use it. */
+export interface WorkspaceView {
+    tenant: string;
+    id: string;
+    name: string;
+    className: string;
+    desiredState: DesiredState;
+    phase: Phase;
+    version: number;
+    failureReason: string;
+    conditions: string[];
+    idleStopsAt: string;
+    createdAt: string;
+    updatedAt: string;
+    /** Where the IDE listens, for the proxy; empty unless it runs. */
+    ideUrl: string;
+}
+
+export function toView(m: WorkspaceMessage): WorkspaceView {
+    const status = m.status;
+    const phase = phaseFromProto(status?.phase);
+    return {
+        tenant: m.tenant, id: m.id, name: m.name, className: m.className,
+        desiredState: desiredFromProto(m.desiredState),
+        phase,
+        version: Number(status?.version ?? 0),
+        failureReason: status?.failureReason ?? '',
+        conditions: status?.conditions ?? [],
+        idleStopsAt: status?.idleStopsAt ?? '',
+        createdAt: m.createdAt,
+        updatedAt: status?.updatedAt || m.createdAt,
+        ideUrl: phase === 'running' ? status?.url ?? '' : ''
+    };
+}

@@ -1,0 +1,76 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { DNS_LABEL, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
+
+/** An IDE backend process found on this machine. */
+export interface IdeProcess {
+    pid: number;
+    port: number;
+    tenant: string;
+    id: string;
+}
+
+/**
+ * Every IDE backend on this machine that serves a workspace folder of this data folder, found in
+ * /proc: a process group leader whose command line is `node <app>/lib/backend/main.js <data>/tenants/<tenant>/workspaces/<id>/files --port=N`.
+ * This is how IDEs are found again after any crash of the manager, even one between launching an
+ * IDE and writing down its pid.
+ */
+export function findIdeProcesses(dataDir: string): Map<WorkspaceKey, IdeProcess[]> {
+    const found = new Map<WorkspaceKey, IdeProcess[]>();
+    const tenants = path.join(path.resolve(dataDir), 'tenants') + path.sep;
+    let pids: string[];
+    try {
+        pids = fs.readdirSync('/proc').filter(name => /^\d+$/.test(name));
+    } catch {
+        return found;
+    }
+    for (const name of pids) {
+        const ide = ideOf(Number(name), tenants);
+        if (ide) {
+            const key = workspaceKey(ide);
+            found.set(key, [...(found.get(key) ?? []), ide]);
+        }
+    }
+    return found;
+}
+
+function ideOf(pid: number, tenants: string): IdeProcess | undefined {
+    let argv: string[];
+    try {
+        argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+        return undefined;
+    }
+    const [, main, folder] = argv;
+    if (!main?.endsWith(path.join('lib', 'backend', 'main.js')) || !folder?.startsWith(tenants)) {
+        return undefined;
+    }
+    const parts = folder.slice(tenants.length).split(path.sep);
+    const port = Number(argv.find(a => a.startsWith('--port='))?.slice('--port='.length));
+    if (parts.length !== 4 || parts[1] !== 'workspaces' || parts[3] !== 'files' || !DNS_LABEL.test(parts[0]) || !DNS_LABEL.test(parts[2]) || !port) {
+        return undefined;
+    }
+    return groupLeader(pid) ? { pid, port, tenant: parts[0], id: parts[2] } : undefined;
+}
+
+/** The IDE backend leads its process group; its children (plugin hosts, watchers) do not. */
+function groupLeader(pid: number): boolean {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so read after the last ')'.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(fields[2]) === pid;
+    } catch {
+        return false;
+    }
+}
+
+/** The pid is alive and is the IDE of that folder (a reused pid belongs to some other program). */
+export function isIdeOf(pid: number, folder: string): boolean {
+    try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[2] === folder;
+    } catch {
+        return false;
+    }
+}
