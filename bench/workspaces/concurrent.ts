@@ -12,9 +12,9 @@
 import { performance } from 'perf_hooks';
 import { Log, sleep } from '../support/harness';
 import { IDLE_MS, START_TIMEOUT_MS } from './direct';
-import { isRunning, isStopped, ManagerClient } from './manager-client';
+import { isRunning, ManagerClient } from './manager-client';
 import { waitHttp200 } from './processes';
-import { deleteWorkspace, Failure, ManagerLog, step, StepError, STOP_TIMEOUT_MS, untilListening } from './steps';
+import { deleteWorkspace, Failure, ManagerLog, step, StepError, timedStop, untilListening } from './steps';
 
 /**
  * How long a workspace of a burst may take to listen, as the bench waits: longer than the manager's own start
@@ -47,6 +47,8 @@ export interface StopSample {
     victim: string;
     /** StopWorkspace sent → PHASE_STOPPED (prepare-stop, then the IDE's process group gone). */
     stopMs: number;
+    /** StopWorkspace sent → PHASE_STOPPING (the reconciler took it up); null when that message did not come. */
+    toStoppingMs: number | null;
     /** When it was sent, from the burst's first CreateWorkspace. */
     issuedAtMs: number;
     /** Some start of the burst was still under way when the stop ended (false: the stop outlasted the starts). */
@@ -165,14 +167,16 @@ async function runBurst(client: ManagerClient, b: number, count: number, victims
                 continue;
             }
             const unansweredBefore = managerLog.unansweredPrepareStops(victim);
+            const underWay = count - settledAt.length;
             const issued = performance.now();
             try {
-                const stopped = await client.after(() => client.api.stopWorkspace({ id: victim }), victim, isStopped, 'stop → stopped', STOP_TIMEOUT_MS);
+                const stop = await timedStop(client, victim);
                 stops.push({
-                    burst: b, victim, stopMs: Math.round(stopped.at - issued), issuedAtMs: Math.round(issued - t0), endedDuringStarts: false,
-                    prepareStopUnanswered: managerLog.unansweredPrepareStops(victim) > unansweredBefore, endedAt: stopped.at
+                    burst: b, victim, stopMs: stop.stopMs, toStoppingMs: stop.toStoppingMs, issuedAtMs: Math.round(issued - t0), endedDuringStarts: false,
+                    prepareStopUnanswered: managerLog.unansweredPrepareStops(victim) > unansweredBefore, endedAt: stop.stoppedAt
                 });
-                log(`burst ${b}: stop ${victim} ${Math.round(stopped.at - issued)} ms (sent at +${Math.round(issued - t0)} ms, ${count - settledAt.length} start(s) under way)`);
+                log(`burst ${b}: stop ${victim} ${stop.stopMs} ms (stopping after ${stop.toStoppingMs ?? '-'} ms; sent at +${Math.round(issued - t0)} ms, `
+                    + `${underWay} start(s) under way then)`);
             } catch (err) {
                 log(`burst ${b}: stop ${victim} FAILED: ${(err as Error).message}`);
                 failures.push({ mode: 'concurrent', run: b, step: 'stop during burst', error: `${victim}: ${(err as Error).message}` });

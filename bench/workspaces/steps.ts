@@ -1,7 +1,8 @@
 /** What the serial and the concurrent parts of the workspaces bench share: failures, named steps and the waits. */
-import { WorkspaceMessage } from '@warren/workspace-api';
+import { performance } from 'perf_hooks';
+import { phaseFromProto, WorkspaceMessage } from '@warren/workspace-api';
 import { START_TIMEOUT_MS } from './direct';
-import { isDeleted, ManagerClient } from './manager-client';
+import { isDeleted, isStopped, ManagerClient } from './manager-client';
 import { waitHttp200 } from './processes';
 
 export const STOP_TIMEOUT_MS = 30_000;
@@ -35,6 +36,33 @@ export async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
 export async function untilListening(ws: WorkspaceMessage, runningAt: number, t0: number, timeoutMs = START_TIMEOUT_MS): Promise<{ runningMs: number; listeningMs: number; answeredAt: number }> {
     const answeredAt = await waitHttp200(ws.status!.url, timeoutMs);
     return { runningMs: Math.round(runningAt - t0), listeningMs: Math.round(answeredAt - t0), answeredAt };
+}
+
+export interface TimedStop {
+    /** StopWorkspace sent → PHASE_STOPPED: the whole stop path (prepare-stop to the IDE, then its process group gone). */
+    stopMs: number;
+    /**
+     * StopWorkspace sent → PHASE_STOPPING: until the reconciler took the stop up, before it asks the IDE to save; the
+     * rest of stopMs is prepare-stop and the IDE's exit. Null when no STOPPING message came before STOPPED.
+     */
+    toStoppingMs: number | null;
+    /** performance.now() when PHASE_STOPPED arrived. */
+    stoppedAt: number;
+}
+
+/** Stops a running workspace and times it, with the moment the manager took the stop up. */
+export async function timedStop(client: ManagerClient, id: string): Promise<TimedStop> {
+    // Registered before the call; it takes STOPPED too, so that it never outlives the stop.
+    const stopping = client.after(async () => undefined, id, ws => ['stopping', 'stopped'].includes(phaseFromProto(ws.status?.phase)), 'stop → stopping', STOP_TIMEOUT_MS)
+        .catch(() => undefined);
+    const issued = performance.now();
+    const stopped = await client.after(() => client.api.stopWorkspace({ id }), id, isStopped, 'stop → stopped', STOP_TIMEOUT_MS);
+    const first = await stopping;
+    return {
+        stopMs: Math.round(stopped.at - issued),
+        toStoppingMs: first && phaseFromProto(first.workspace.status?.phase) === 'stopping' ? Math.round(first.at - issued) : null,
+        stoppedAt: stopped.at
+    };
 }
 
 export async function deleteWorkspace(client: ManagerClient, id: string): Promise<void> {

@@ -20,7 +20,7 @@ import { ConcurrencyPlan, ConcurrencyResult, measureConcurrency, StopSample } fr
 import { directRun, DirectRun, IDLE_MS, START_TIMEOUT_MS } from './direct';
 import { isRunning, isStopped, ManagerClient } from './manager-client';
 import { stopProcessesUnder } from './processes';
-import { deleteWorkspace, Failure, ManagerLog, step, StepError, STOP_TIMEOUT_MS, untilListening } from './steps';
+import { deleteWorkspace, Failure, ManagerLog, step, StepError, STOP_TIMEOUT_MS, timedStop, untilListening } from './steps';
 
 const log = logger('workspaces');
 const TENANT = 'bench';
@@ -36,6 +36,7 @@ interface WorkspaceRun {
     idleRssBytes: number;
     idleProcesses: number;
     stopMs: number;
+    stopToStoppingMs: number | null;
     resumeToRunningMs: number;
     resumeMs: number;
 }
@@ -47,9 +48,7 @@ async function measureWorkspace(client: ManagerClient, id: string): Promise<Work
     const create = await step('create', () => untilListening(created.workspace, created.at, t0));
     await sleep(IDLE_MS);
     const rss = treeRss(Number(created.workspace.status!.runtimeId));
-    const t1 = performance.now();
-    const stopped = await step('stop', () => client.after(() => client.api.stopWorkspace({ id }), id, isStopped, 'stop → stopped', STOP_TIMEOUT_MS));
-    const stopMs = Math.round(stopped.at - t1);
+    const stop = await step('stop', () => timedStop(client, id));
     const t2 = performance.now();
     const resumed = await step('resume', () => client.after(() => client.api.startWorkspace({ id }), id, isRunning, 'start → running', START_TIMEOUT_MS));
     const resume = await step('resume', () => untilListening(resumed.workspace, resumed.at, t2));
@@ -59,7 +58,8 @@ async function measureWorkspace(client: ManagerClient, id: string): Promise<Work
         createToListeningMs: create.listeningMs,
         idleRssBytes: rss.treeBytes,
         idleProcesses: rss.processes,
-        stopMs,
+        stopMs: stop.stopMs,
+        stopToStoppingMs: stop.toStoppingMs,
         resumeToRunningMs: resume.runningMs,
         resumeMs: resume.listeningMs
     };
@@ -214,17 +214,17 @@ function added(a: Summary | null, b: Summary | null): { p50: number; p95: number
     return a && b ? { p50: round(a.p50 - b.p50), p95: round(a.p95 - b.p95) } : null;
 }
 
-/** Warren's IDE must be built: the manager's local provider and startIde launch its backend. */
-function requireIdeBuilt(): void {
-    let main: string | undefined;
+/** Why the bench cannot run, when Warren's IDE is not built: the manager's local provider and startIde launch its backend. */
+function ideNotBuilt(): string | undefined {
+    let main: string;
     try {
         main = ideMainOf(defaultAppDir());
     } catch (err) {
-        throw new Error(`Warren's IDE (@warren/browser-app) cannot be found: ${(err as Error).message}. Run "npm install", then "scripts/build.sh".`);
+        return `Warren's IDE (@warren/browser-app) cannot be found (${(err as Error).message.split('\n')[0]}): run "npm install", then "scripts/build.sh".`;
     }
-    if (!fs.existsSync(main)) {
-        throw new Error(`Warren's IDE is not built: ${path.relative(REPO, main)} is missing. Run "scripts/build.sh" (npm run build) first; it takes minutes.`);
-    }
+    return fs.existsSync(main)
+        ? undefined
+        : `Warren's IDE is not built: ${path.relative(REPO, main)} is missing. Run "scripts/build.sh" (npm run build) first; it takes minutes.`;
 }
 
 /** The concurrent part's numbers in the report (see bench/README.md). */
@@ -239,6 +239,7 @@ interface ConcurrencySummary {
     stopDuringStarts: {
         samples: number;
         stopMs: Summary | null;
+        toStoppingMs: Summary | null;
         endedDuringStarts: number;
         prepareStopUnanswered: number;
         notIssued: number;
@@ -256,6 +257,7 @@ function concurrencySummary(result: ConcurrencyResult | undefined, plan: Concurr
     const serial = result?.serial;
     const concurrentAll = summarize(complete.map(b => b.allListeningMs!));
     const stopMs = summarize(stops.map(s => s.stopMs));
+    const toStoppingMs = summarize(stops.flatMap(s => (s.toStoppingMs === null ? [] : [s.toStoppingMs])));
     return {
         workspaces: plan.count,
         victims: plan.victims,
@@ -277,6 +279,7 @@ function concurrencySummary(result: ConcurrencyResult | undefined, plan: Concurr
         stopDuringStarts: {
             samples: stops.length,
             stopMs,
+            toStoppingMs,
             endedDuringStarts: stops.filter(s => s.endedDuringStarts).length,
             prepareStopUnanswered: stops.filter(s => s.prepareStopUnanswered).length,
             notIssued: bursts.reduce((n, b) => n + b.stopsNotIssued, 0),
@@ -292,7 +295,11 @@ async function main(): Promise<number> {
     const count = positiveInt('BENCH_WORKSPACES', 10, 1);
     const warmup = positiveInt('BENCH_WARMUP', 1, 0);
     const plan: ConcurrencyPlan = { count, victims: positiveInt('BENCH_VICTIMS', 4, 1), bursts: positiveInt('BENCH_BURSTS', 3, 1) };
-    requireIdeBuilt();
+    const notBuilt = ideNotBuilt();
+    if (notBuilt) {
+        log(notBuilt);
+        return 1;
+    }
     const info = machine();
     log(`${count} workspaces, ${count} direct starts (+${warmup} warm-up) on ${info.cpus} CPUs; then ${count} serial, `
         + `${plan.bursts} burst(s) of ${count} with ${plan.victims} victim(s)`);
@@ -310,6 +317,7 @@ async function main(): Promise<number> {
         createToListeningMs: summarize(runs.map(r => r.createToListeningMs)),
         createToRunningMs: summarize(runs.map(r => r.createToRunningMs)),
         stopMs: summarize(runs.map(r => r.stopMs)),
+        stopToStoppingMs: summarize(runs.flatMap(r => (r.stopToStoppingMs === null ? [] : [r.stopToStoppingMs]))),
         resumeMs: summarize(runs.map(r => r.resumeMs)),
         resumeToRunningMs: summarize(runs.map(r => r.resumeToRunningMs)),
         idleRssMB: summarize(runs.map(r => mb(r.idleRssBytes)), 1),
