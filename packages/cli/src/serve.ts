@@ -111,8 +111,9 @@ export function registerServe(program: Command): void {
                 'Stop with Ctrl+C: the IDEs of running workspaces keep running, with their unsaved editors, and the next start\n' +
                 `takes them over. To stop a workspace too, stop it first (dashboard, or ${invocation()} workspace stop ID).\n\n`);
             const stop = (): void => {
-                void plane.stop().then(async () => {
-                    const running = await runningIdes(dir);
+                void plane.stop().then(() => {
+                    // The IDEs outlive the control plane by design: say how many.
+                    const running = findIdeProcesses(dir).size;
                     process.stderr.write(running
                         ? `\nWarren stopped. ${running} workspace IDE(s) keep running; the next "warren serve" with this data folder takes them over.\n`
                         : '\nWarren stopped.\n');
@@ -122,9 +123,4 @@ export function registerServe(program: Command): void {
             process.once('SIGINT', stop);
             process.once('SIGTERM', stop);
         });
-}
-
-/** How many IDEs of this data folder run (they outlive the control plane). */
-async function runningIdes(dir: string): Promise<number> {
-    return findIdeProcesses(dir).size;
 }

@@ -1,20 +1,10 @@
 import { WorkspaceMessage } from './client';
-import { DesiredState, desiredFromProto, Phase, phaseFromProto } from './phase';
+import { WorkspaceJson } from './json';
+import { desiredFromProto, phaseFromProto } from './phase';
 
-/** A workspace message with plain enum names and numbers, as the gateway and the CLI use it. */
-export interface WorkspaceView {
+/** A workspace message with plain enum names and numbers, as the gateway and the CLI use it: the dashboard's fields, the tenant, and where the IDE is. */
+export interface WorkspaceView extends Omit<WorkspaceJson, 'url' | 'openPath'> {
     tenant: string;
-    id: string;
-    name: string;
-    className: string;
-    desiredState: DesiredState;
-    phase: Phase;
-    version: number;
-    failureReason: string;
-    conditions: string[];
-    idleStopsAt: string;
-    createdAt: string;
-    updatedAt: string;
     /** Where the IDE listens, for the proxy; empty unless it runs. */
     ideUrl: string;
 }

@@ -62,7 +62,7 @@ export class ManagerDirectory implements WorkspaceDirectory {
     }
 
     get(tenant: string, id: string): WorkspaceView | undefined {
-        return this.cache.get(`${tenant}/${id}`);
+        return this.cache.get(workspaceKey({ tenant, id }));
     }
 
     list(tenant?: string): WorkspaceView[] {
@@ -114,7 +114,7 @@ export class ManagerDirectory implements WorkspaceDirectory {
 
     /** Takes a change unless the cache already has a newer one of the same workspace. */
     protected apply(view: WorkspaceView, deleted: boolean): void {
-        const key = `${view.tenant}/${view.id}`;
+        const key = workspaceKey(view);
         const known = this.cache.get(key);
         const tombstone = this.tombstones.get(key);
         if (!deleted && ((known && known.version > view.version) || tombstone === view.createdAt)) {
@@ -123,6 +123,7 @@ export class ManagerDirectory implements WorkspaceDirectory {
         if (deleted) {
             this.tombstones.set(key, view.createdAt);
             this.cache.delete(key);
+            this.reported.delete(key);
         } else {
             this.tombstones.delete(key);
             this.cache.set(key, view);
@@ -136,7 +137,7 @@ export class ManagerDirectory implements WorkspaceDirectory {
         this.stream = stream;
         stream.on('data', (m: WatchMessage) => {
             if (m.workspace) {
-                touched.add(`${m.workspace.tenant}/${m.workspace.id}`);
+                touched.add(workspaceKey(m.workspace));
                 this.apply(toView(m.workspace), m.deleted);
             }
         });
@@ -148,7 +149,7 @@ export class ManagerDirectory implements WorkspaceDirectory {
             this.retry = setTimeout(() => this.resync().catch(e => this.log({ level: 'warn', msg: 'resync failed', error: (e as Error).message })), 1_000);
         });
         const listed = (await this.client.listWorkspaces()).map(toView);
-        const present = new Set(listed.map(ws => `${ws.tenant}/${ws.id}`));
+        const present = new Set<string>(listed.map(workspaceKey));
         for (const [key, ws] of this.cache) {
             if (!present.has(key) && !touched.has(key)) {
                 this.apply(ws, true);

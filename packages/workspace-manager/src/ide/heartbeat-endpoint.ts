@@ -1,5 +1,5 @@
 import * as http from 'http';
-import { HEARTBEAT_PATH, HeartbeatRequest, IDE_ENV } from '@warren/workspace-api';
+import { HeartbeatRequest, IDE_ENV } from '@warren/workspace-api';
 import { WorkspaceTokens } from './workspace-tokens';
 
 export interface Heartbeat {
@@ -13,7 +13,6 @@ export interface Heartbeat {
  * bearer and `{"reasons": [...]}`: user input, a running command, task or debug session. Served on
  * the manager's HTTP port, the one IDEs get as WARREN_ACTIVITY_URL.
  */
-export { HEARTBEAT_PATH };
 
 export function heartbeatHandler(tokens: WorkspaceTokens, onHeartbeat: (beat: Heartbeat) => void): (req: http.IncomingMessage, res: http.ServerResponse) => void {
     return (req, res) => {
