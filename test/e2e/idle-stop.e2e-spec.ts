@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -52,7 +51,6 @@ describe('idle stop through the gateway', () => {
             await page.screenshot({ path: path.join(REPO, 'test-results', `idle-stop-${i}.png`) }).catch(() => undefined);
         }
         await browser?.close();
-        spawnSync('pkill', ['-f', LONG_TEST]);
         await warren?.stop();
         if (classesDir) {
             fs.rmSync(classesDir, { recursive: true, force: true });
@@ -75,7 +73,7 @@ describe('idle stop through the gateway', () => {
         await new IdePage(browser, context, page).newTerminal();
         await page.keyboard.type(`go test -count=1 -run ${LONG_TEST} .`);
         await page.keyboard.press('Enter');
-        await eventually('the test binary running', async () => spawnSync('pgrep', ['-f', `test.run=${LONG_TEST}`]).status === 0 || undefined, 90_000);
+        await eventually('the test binary running', async () => testBinaryRuns(warren.dataDir) || undefined, 90_000);
         busySince = Date.now();
     });
 
@@ -109,3 +107,15 @@ describe('idle stop through the gateway', () => {
         await editor.locator('.view-line', { hasText: 'the idle stop saves it' }).waitFor({ timeout: 30_000 });
     });
 });
+
+/** The long test's binary runs in this Warren's data folder (its own processes only, not another run's). */
+function testBinaryRuns(dataDir: string): boolean {
+    return fs.readdirSync('/proc').filter(name => /^\d+$/.test(name)).some(pid => {
+        try {
+            return fs.readlinkSync(`/proc/${pid}/cwd`).startsWith(dataDir)
+                && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`test.run=${LONG_TEST}`);
+        } catch {
+            return false;
+        }
+    });
+}
