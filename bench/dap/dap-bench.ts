@@ -8,12 +8,12 @@ import { execFileSync } from 'child_process';
 import { measureBothModes, runMain } from '../support/bench-main';
 import { gitCommit, logger, machine, positiveInt, publish } from '../support/harness';
 import { round, summarize, Summary } from '../support/stats';
-import { chromiumPath } from '../support/test-support';
 import { measureDirect } from './direct';
 import { measureIde } from './ide';
 import { MAIN_FILE } from './program';
 import { makeSandbox } from './sandbox';
 import { Failure, Metric, SamplingOptions } from './sampling';
+import { chromiumPath } from '@warren/testing';
 
 /** The targets: the IDE adds at most this much to start-to-breakpoint (p50), and shows a step this fast (p95). */
 const TARGET_ADDED_START_P50_MS = 300;

@@ -5,7 +5,7 @@
  */
 import { performance } from 'perf_hooks';
 import WebSocket = require('ws');
-import type { BrowserLike } from '@warren/gateway/lib/node/testing/browser-like';
+import type { BrowserLike } from '@warren/testing';
 
 export const MESSAGE_BYTES = 64;
 

@@ -14,7 +14,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { BrowserLike } from '@warren/gateway/lib/node/testing/browser-like';
 import { Cleanup, gitCommit, logger, machine, positiveInt, publish } from '../support/harness';
 import { runMain } from '../support/bench-main';
 import { percentile, round } from '../support/stats';
@@ -25,6 +24,7 @@ import type { GatewayInfo } from './gateway-process';
 import { HttpBlock, HttpLoad } from './http-load';
 import { ServerProcess } from './server-process';
 import type { RelayInfo } from './tcp-relay';
+import { BrowserLike } from '@warren/testing';
 
 const log = logger('gateway');
 /** The target: the gateway adds at most this much to a message's round trip at p99. */

@@ -4,11 +4,11 @@ import { performance } from 'perf_hooks';
 import { goplsLaunch } from 'warren-go/lib/gopls/gopls-launch';
 import { memoryLimitForThisMachine } from 'warren-go/lib/gopls/memory-limit';
 import { Cleanup, Log, sleep, withTimeout } from '../support/harness';
-import { LspClient } from '../support/test-support';
 import { MAIN_FILE, ModuleInfo } from './generate-module';
 import { checkAnswer, Kind, lspRequest } from './requests';
 import { Driver, sampleRounds, Sampled, SamplingOptions } from './sampling';
 import { makeSandbox } from './sandbox';
+import { LspClient } from '@warren/testing';
 
 const START_TIMEOUT_MS = 30_000;
 const RETRY_MS = 250;

@@ -10,12 +10,12 @@ import * as path from 'path';
 import { measureBothModes, runMain } from '../support/bench-main';
 import { Cleanup, gitCommit, Log, logger, machine, positiveInt, publish } from '../support/harness';
 import { round, summarize, Summary } from '../support/stats';
-import { chromiumPath } from '../support/test-support';
 import { measureDirect } from './direct';
 import { generateModule, MAIN_FILE, ModuleInfo } from './generate-module';
 import { measureIde } from './ide';
 import { Kind, KINDS } from './requests';
 import { Failure, Sampled, SamplingOptions } from './sampling';
+import { chromiumPath } from '@warren/testing';
 
 /** The target: the IDE adds at most this much to what gopls takes directly. */
 const TARGET_ADDED_P50_MS = 30;

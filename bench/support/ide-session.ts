@@ -3,7 +3,7 @@ import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { freePort, IdeHandle, startIde } from '@warren/ide-launcher';
 import { Cleanup, Log, withTimeout } from './harness';
-import { launchChromium } from './test-support';
+import { launchChromium } from '@warren/testing';
 
 export const IDE_START_TIMEOUT_MS = 60_000;
 export const BROWSER_TIMEOUT_MS = 30_000;

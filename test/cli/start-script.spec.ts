@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { REPO } from '../support/test-ide';
+import { REPO } from '@warren/testing';
 
 /** The README's start command refuses bad input in its first step, before installing or building anything. */
 describe('scripts/start.sh', () => {

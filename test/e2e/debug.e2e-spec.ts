@@ -3,9 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Locator, Page } from 'playwright-core';
-import { eventually } from '../support/eventually';
-import { IdePage } from '../support/ide-page';
-import { startTestIde, TestIde } from '../support/test-ide';
+import { eventually, IdePage, startTestIde, TestIde } from '@warren/testing';
 
 /** Debugging Go with dlv in chromium, as a person would: gutter, F5, Variables, F10, F5, output. */
 describe('Go debugging with dlv in chromium', () => {

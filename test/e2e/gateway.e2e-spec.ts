@@ -5,10 +5,7 @@ import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
-import { IdePage } from '../support/ide-page';
-import { REPO } from '../support/test-ide';
-import { startWarrenServe, WarrenServe } from '../support/warren-serve';
+import { IdePage, launchChromium, REPO, startWarrenServe, WarrenServe } from '@warren/testing';
 
 const EDIT = '// edited in the browser through the gateway';
 

@@ -3,10 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Locator, Page } from 'playwright-core';
-import { eventually } from '../support/eventually';
-import { IdePage } from '../support/ide-page';
-import { descendants } from '../support/process-tree';
-import { startTestIde, TestIde } from '../support/test-ide';
+import { descendants, eventually, IdePage, startTestIde, TestIde } from '@warren/testing';
 
 /** Go language intelligence from the real gopls, used in the browser as a person would. */
 describe('Go editing with gopls in chromium', () => {

@@ -4,9 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Page } from 'playwright-core';
-import { eventually } from '../support/eventually';
-import { IdePage } from '../support/ide-page';
-import { REPO, startTestIde, TestIde } from '../support/test-ide';
+import { eventually, IdePage, REPO, startTestIde, TestIde } from '@warren/testing';
 
 const GO_VERSION = execFileSync('go', ['env', 'GOVERSION']).toString().trim().replace(/^go/, '');
 

@@ -4,11 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
-import { eventually } from '../support/eventually';
-import { IdePage } from '../support/ide-page';
-import { REPO } from '../support/test-ide';
-import { startWarrenServe, WarrenServe } from '../support/warren-serve';
+import { eventually, IdePage, launchChromium, REPO, startWarrenServe, WarrenServe } from '@warren/testing';
 
 const TIMEOUT_SECONDS = 24;
 const UNSAVED = '// typed, never saved: the idle stop saves it';

@@ -6,9 +6,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { HEARTBEAT_PATH, IDE_ENV, IDLE_WARNING_PATH, PREPARE_STOP_PATH, PrepareStopRefusal } from '@warren/workspace-api/lib/ide-contract';
 import { Page } from 'playwright-core';
-import { eventually } from '../support/eventually';
-import { IdePage } from '../support/ide-page';
-import { startTestIde, TestIde } from '../support/test-ide';
+import { eventually, IdePage, startTestIde, TestIde } from '@warren/testing';
 
 const TOKEN = 'test-secret';
 const TYPED = '// typed before an idle stop';

@@ -3,10 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
-import { IdePage } from '../support/ide-page';
-import { REPO } from '../support/test-ide';
-import { startWarrenServe, WarrenServe } from '../support/warren-serve';
+import { IdePage, launchChromium, REPO, startWarrenServe, WarrenServe } from '@warren/testing';
 
 const EDIT = '// typed, never saved by hand';
 

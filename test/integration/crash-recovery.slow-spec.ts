@@ -5,8 +5,7 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { phaseFromProto, WorkspaceClient } from '@warren/workspace-api';
 import { findIdeProcesses } from '@warren/workspace-manager';
-import { eventually } from '../support/eventually';
-import { startWarrenServe, WarrenServe } from '../support/warren-serve';
+import { eventually, startWarrenServe, WarrenServe } from '@warren/testing';
 
 const ROUNDS = Number(process.env.WARREN_CRASH_ROUNDS ?? 20);
 const IDS = ['a', 'b', 'c'];

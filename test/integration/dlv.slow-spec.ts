@@ -7,8 +7,7 @@ import { after, afterEach, describe, it } from 'node:test';
 import { freePort } from '@warren/ide-launcher';
 import { toolPath } from '@warren/go-toolchain';
 import { GoDebugConfiguration } from 'warren-go/lib/debug/launch-config';
-import { DapClient } from '../support/dap-client';
-import { REPO } from '../support/test-ide';
+import { DapClient, REPO } from '@warren/testing';
 
 const FIXTURES = path.join(REPO, 'test', 'fixtures', 'dlv');
 const DLV = toolPath('dlv').path;

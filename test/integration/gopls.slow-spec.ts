@@ -6,8 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { Hover, Location, LocationLink, MarkupContent } from 'vscode-languageserver-protocol';
 import { goplsLaunch } from 'warren-go/lib/gopls/gopls-launch';
 import { computeMemoryLimit } from 'warren-go/lib/gopls/memory-limit';
-import { LspClient } from '../support/lsp-client';
-import { REPO } from '../support/test-ide';
+import { LspClient, REPO } from '@warren/testing';
 
 const FIXTURES = path.join(REPO, 'test', 'fixtures', 'gopls');
 const GiB = 1024 ** 3;

@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Answer, BrowserLike } from '@warren/gateway/lib/node/testing/browser-like';
 import { freePort } from '@warren/ide-launcher';
+import { Answer, BrowserLike } from '@warren/testing';
 
 const MAIN = path.join(__dirname, 'main.js');
 const REPO = path.resolve(__dirname, '..', '..', '..');

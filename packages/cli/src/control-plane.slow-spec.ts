@@ -7,23 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import { hashPassword } from '@warren/gateway';
 import { ControlPlane, startControlPlane } from './control-plane';
 import { WorkspaceTokens } from '@warren/workspace-manager';
-import { BrowserLike } from '@warren/gateway/lib/node/testing/browser-like';
+import { BrowserLike, eventually } from '@warren/testing';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-        const value = await fn();
-        if (value !== undefined) {
-            return value;
-        }
-        if (Date.now() > end) {
-            throw new Error(`timed out waiting for ${what}`);
-        }
-        await new Promise(r => setTimeout(r, 250));
-    }
-}
 
 /** The first `count` workspace events of GET /api/v1/events. */
 function firstEvents(port: number, who: BrowserLike, count: number): Promise<Array<{ workspace: { id: string } }>> {
@@ -89,7 +75,7 @@ describe('gateway with two tenants', () => {
         aliceWs = created.json<{ workspace: { url: string } }>().workspace.url;
         bobWs = other.json<{ workspace: { url: string } }>().workspace.url;
         for (const [who, id] of [[a, 'hello'], [b, 'other']] as const) {
-            await until(`${id} running`, async () => {
+            await eventually(`${id} running`, async () => {
                 const ws = (await who.request('GET', `${gateway}/api/v1/workspaces/${id}`)).json<{ workspace: { phase: string } }>().workspace;
                 assert.notEqual(ws.phase, 'failed');
                 return ws.phase === 'running' ? true : undefined;
@@ -124,7 +110,7 @@ describe('gateway with two tenants', () => {
         assert.equal(a.cookieHeader(new URL(aliceWs).host)?.includes('warren_session='), false, 'the gateway session stays on the gateway origin');
         const { socket, status, messages } = await a.openWebSocket(`${aliceWs}socket.io/?EIO=4&transport=websocket`, aliceWs.slice(0, -1));
         assert.ok(socket, `the IDE's socket opens (status ${status})`);
-        const first = await until('the IDE\'s first message', async () => messages[0], 10_000);
+        const first = await eventually('the IDE\'s first message', async () => messages[0], 10_000);
         assert.match(first, /^0\{"sid"/, 'the IDE (socket.io) answered through the proxy');
         socket!.close();
     });
@@ -211,11 +197,11 @@ describe('gateway with two tenants', () => {
         // A failed workspace goes at once, so the manager's "deleted" event comes before the answer to the delete.
         const runtime = path.join(tmp, 'data', 'tenants', 'team-b', 'workspaces', 'other', 'runtime.json');
         process.kill((JSON.parse(fs.readFileSync(runtime, 'utf8')) as { pid: number }).pid, 'SIGKILL');
-        await until('other failed', async () =>
+        await eventually('other failed', async () =>
             (await b.request('GET', `${gateway}/api/v1/workspaces/other`)).json<{ workspace: { phase: string } }>().workspace.phase === 'failed' || undefined, 30_000);
         const deleted = await b.request('DELETE', `${gateway}/api/v1/workspaces/other`, { origin: gateway, body: {} });
         assert.equal(deleted.status, 200, deleted.body);
-        await until('other gone', async () =>
+        await eventually('other gone', async () =>
             (await b.request('GET', `${gateway}/api/v1/workspaces`)).json<{ workspaces: unknown[] }>().workspaces.length === 0 || undefined, 30_000);
         await new Promise(resolve => setTimeout(resolve, 1_000));
         assert.deepEqual((await b.request('GET', `${gateway}/api/v1/workspaces`)).json<{ workspaces: unknown[] }>().workspaces, []);

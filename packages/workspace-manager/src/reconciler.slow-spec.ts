@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { eventually } from '@warren/testing';
 import { Intents } from './api/intents';
 import { DEFAULT_CLASSES } from './classes';
 import { IdeClient } from './ide/ide-client';
@@ -51,15 +52,11 @@ describe('Reconciler with the local provider', () => {
     };
     const ws = async (): Promise<WorkspaceRecord> => (await store.getWorkspace('alice', 'api'))!;
     const phase = async (want: Phase, timeoutMs = 60_000): Promise<WorkspaceRecord> => {
-        const deadline = Date.now() + timeoutMs;
-        while (Date.now() < deadline) {
-            const w = await store.getWorkspace('alice', 'api');
-            if (w?.status.phase === want) {
-                return w;
-            }
-            await new Promise(resolve => setTimeout(resolve, 100));
-        }
-        throw new Error(`phase never became ${want}: ${JSON.stringify((await store.getWorkspace('alice', 'api'))?.status)}; errors: ${errors.join('; ')}`);
+        let last: WorkspaceRecord | undefined;
+        return eventually(`phase ${want} (errors: ${errors.join('; ') || 'none'})`, async () => {
+            last = await store.getWorkspace('alice', 'api');
+            return last?.status.phase === want ? last : undefined;
+        }, timeoutMs, 100).catch(err => { throw new Error(`${(err as Error).message}; status: ${JSON.stringify(last?.status)}`); });
     };
     const ides = (): number[] => (findIdeProcesses(dataDir).get('alice/api') ?? []).map(p => p.pid);
 
@@ -158,10 +155,7 @@ describe('Reconciler with the local provider', () => {
         const pid = Number(running.status.runtimeId);
         const root = provider.paths(running).root;
         await intents.markDeleting('alice', 'api');
-        const deadline = Date.now() + 30_000;
-        while (await store.getWorkspace('alice', 'api') && Date.now() < deadline) {
-            await new Promise(resolve => setTimeout(resolve, 100));
-        }
+        await eventually('the record gone', async () => (await store.getWorkspace('alice', 'api')) ? undefined : true, 30_000, 100);
         assert.equal(await store.getWorkspace('alice', 'api'), undefined);
         assert.equal(fs.existsSync(root), false);
         assert.equal(alive(pid), false);
@@ -174,26 +168,15 @@ describe('Reconciler configured to restart crashed IDEs', () => {
     const provider = new LocalProvider({ dataDir, pollMs: 200 });
     const reconciler = new Reconciler(store, provider, classes, ide, {}, { restartCrashed: { maxRestarts: 1, windowMs: 60_000 }, resyncMs: 500 });
     let last: WorkspaceRecord | undefined;
-    const until = async (check: (ws: WorkspaceRecord) => boolean, what: string): Promise<WorkspaceRecord> => {
-        const deadline = Date.now() + 60_000;
-        for (;;) {
+    const until = async (check: (ws: WorkspaceRecord) => boolean, what: string): Promise<WorkspaceRecord> =>
+        eventually(what, async () => {
             last = await store.getWorkspace('bob', 'web');
-            if (last && check(last)) {
-                return last;
-            }
-            if (Date.now() > deadline) {
-                throw new Error(`never ${what}: ${JSON.stringify(last?.status)}`);
-            }
-            await new Promise(resolve => setTimeout(resolve, 100));
-        }
-    };
+            return last && check(last) ? last : undefined;
+        }, 60_000, 100).catch(err => { throw new Error(`${(err as Error).message}: ${JSON.stringify(last?.status)}`); });
 
     after(async () => {
         await new Intents(store).markDeleting('bob', 'web');
-        const deadline = Date.now() + 30_000;
-        while (await store.getWorkspace('bob', 'web') && Date.now() < deadline) {
-            await new Promise(resolve => setTimeout(resolve, 100));
-        }
+        await eventually('bob/web deleted', async () => (await store.getWorkspace('bob', 'web')) ? undefined : true, 30_000, 100);
         await reconciler.stop();
         await provider.dispose();
         store.close();

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { eventually } from '@warren/testing';
 import { WorkspaceKey } from '@warren/workspace-api';
 import { Intents } from './api/intents';
 import { DEFAULT_CLASSES, WorkspaceClass } from './classes';
@@ -116,13 +117,7 @@ async function rig(options: ConstructorParameters<typeof Reconciler>[5] = {}): P
         },
         get: id => store.getWorkspace('t', id),
         async until(what, check) {
-            const deadline = Date.now() + 5_000;
-            while (!(await check())) {
-                if (Date.now() > deadline) {
-                    throw new Error(`never ${what}; calls: ${provider.calls.join(', ')}`);
-                }
-                await new Promise(resolve => setTimeout(resolve, 5));
-            }
+            await eventually(`${what}; calls: ${provider.calls.join(', ')}`, async () => (await check()) || undefined, 5_000, 5);
         },
         async close() {
             await reconciler.stop();

@@ -9,6 +9,7 @@ import { HEARTBEAT_PATH } from '@warren/workspace-api/lib/ide-contract';
 import { ActivityConfig } from './activity-config';
 import { ActivityTracker, USER_INPUT } from './activity-tracker';
 import { HeartbeatSender } from './heartbeat-sender';
+import { eventually } from '@warren/testing';
 
 interface Heartbeat {
     headers: IncomingHttpHeaders;
@@ -45,17 +46,6 @@ class RecordingLogger {
     error(message: string): void {
         this.lines.push(`error ${message}`);
     }
-}
-
-/** Polls until check returns something, as a hang guard rather than a timing assertion. */
-async function eventually<T>(what: string, check: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise(r => setTimeout(r, 20))) {
-        const value = check();
-        if (value !== undefined) {
-            return value;
-        }
-    }
-    throw new Error(`Timed out waiting for ${what}`);
 }
 
 function makeTracker(config: ActivityConfig, logger: RecordingLogger): { tracker: ActivityTracker; sender: HeartbeatSender } {

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '@warren/ide-launcher';
+import { eventually } from '@warren/testing';
 import { loadProto } from '@warren/workspace-api';
 import { Workspace__Output } from '@warren/workspace-api/lib/generated/warren/workspace/v1/Workspace';
 import { WorkspaceServiceClient } from '@warren/workspace-api/lib/generated/warren/workspace/v1/WorkspaceService';
@@ -41,7 +42,7 @@ describe('the workspace manager\'s gRPC API', () => {
         for (const ws of await manager.store.listWorkspaces()) {
             await call('DeleteWorkspace', { id: ws.id, tenant: ws.tenant }, manager.adminToken);
         }
-        await until(async () => (await manager.store.listWorkspaces()).length === 0);
+        await eventually('every workspace deleted', async () => (await manager.store.listWorkspaces()).length === 0 || undefined, 60_000);
         client.close();
         await manager.stop();
         fs.rmSync(dataDir, { recursive: true, force: true });
@@ -141,11 +142,11 @@ describe('the workspace manager\'s gRPC API', () => {
 
     it('should stop, start and delete', async () => {
         await call('StopWorkspace', { id: 'api' }, alice);
-        await until(async () => (await get('api')).status?.phase === 'PHASE_STOPPED');
+        await eventually('api stopped', async () => (await get('api')).status?.phase === 'PHASE_STOPPED' || undefined, 60_000);
         await call('StartWorkspace', { id: 'api' }, alice);
-        await until(async () => (await get('api')).status?.phase === 'PHASE_RUNNING');
+        await eventually('api running', async () => (await get('api')).status?.phase === 'PHASE_RUNNING' || undefined, 60_000);
         await call('DeleteWorkspace', { id: 'api' }, alice);
-        await until(async () => (await call('ListWorkspaces', {}, alice) as { workspaces: unknown[] }).workspaces.length === 0);
+        await eventually('api gone', async () => (await call('ListWorkspaces', {}, alice) as { workspaces: unknown[] }).workspaces.length === 0 || undefined, 60_000);
         assert.equal(fs.existsSync(path.join(dataDir, 'tenants', 'alice', 'workspaces', 'api')), false);
     });
 
@@ -176,13 +177,3 @@ describe('the workspace manager\'s gRPC API', () => {
         return (await call('GetWorkspace', { id }, alice) as { workspace: Workspace__Output }).workspace;
     }
 });
-
-async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-        if (Date.now() > deadline) {
-            throw new Error('timed out');
-        }
-        await new Promise(resolve => setTimeout(resolve, 200));
-    }
-}

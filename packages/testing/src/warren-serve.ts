@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort } from '@warren/ide-launcher';
+import { eventually } from './eventually';
 import { REPO } from './test-ide';
 
 export interface WarrenServe {
@@ -73,17 +74,20 @@ export async function startWarrenServe(extraArgs: string[] = [], options: Warren
             const gone = exited();
             child.kill('SIGTERM');
             await gone;
+            const killed: number[] = [];
             for (const runtime of findRuntimeFiles(dataDir)) {
                 const { pid } = JSON.parse(fs.readFileSync(runtime, 'utf8')) as { pid: number };
                 try {
                     process.kill(-pid, 'SIGKILL');
+                    killed.push(pid);
                 } catch {
                     // already gone
                 }
             }
             // Terminals run in sessions of their own: whatever still works in the data folder goes too.
-            killProcessesUnder(tmp);
-            killProcessesUnder(dataDir);
+            killed.push(...killProcessesUnder(tmp), ...killProcessesUnder(dataDir));
+            // Waited for, not slept on: the folders go only once nothing runs in them.
+            await eventually('the processes of warren serve\'s workspaces to exit', () => killed.every(ended) || undefined, 30_000, 50);
             fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
         }
     };
@@ -100,15 +104,28 @@ function findRuntimeFiles(dataDir: string): string[] {
     });
 }
 
-/** SIGKILLs every process whose working folder is inside dir (shells and the commands they run). */
-function killProcessesUnder(dir: string): void {
-    for (const pid of fs.readdirSync('/proc').filter(name => /^\d+$/.test(name))) {
+/** SIGKILLs every process whose working folder is inside dir (shells and the commands they run); returns their pids. */
+function killProcessesUnder(dir: string): number[] {
+    const killed: number[] = [];
+    for (const pid of fs.readdirSync('/proc').filter(name => /^\d+$/.test(name)).map(Number)) {
         try {
             if (fs.readlinkSync(`/proc/${pid}/cwd`).startsWith(dir)) {
-                process.kill(Number(pid), 'SIGKILL');
+                process.kill(pid, 'SIGKILL');
+                killed.push(pid);
             }
         } catch {
             // gone, or not ours
         }
+    }
+    return killed;
+}
+
+/** The process has exited: gone from /proc, or a zombie waiting for whoever reaps it. */
+function ended(pid: number): boolean {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+    } catch {
+        return true;
     }
 }
