@@ -1,3 +1,4 @@
 export * from './ide-settings';
 export * from './port';
 export * from './start-ide';
+export * from './process-stat';

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { warrenCacheDir } from '@warren/go-toolchain';
 import { seedIdeSettings } from './ide-settings';
 import { checkPortFree } from './port';
+import { listPids, processStat } from './process-stat';
 
 export interface IdeOptions {
     /** The workspace folder the IDE opens. */
@@ -203,12 +204,22 @@ function tail(text: string, lines = 30): string {
     return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
+export interface StopGroupOptions {
+    /**
+     * Wait until the group is empty, zombies included (the default), or only until none of its
+     * processes runs. An IDE's children that exit after it are reaped by PID 1, which may take
+     * seconds (or never come, in a container whose PID 1 reaps nothing); a zombie holds nothing.
+     */
+    untilReaped?: boolean;
+}
+
 /**
  * Stops an IDE by its process group (the backend is a group leader, detached), so that its file
  * watcher and plugin hosts stop with it, whether this process started it or adopted it: SIGTERM,
- * then SIGKILL after the timeout, until the group is empty.
+ * then SIGKILL after the timeout, until the group is empty (or, with untilReaped false, until nothing of it runs).
  */
-export async function stopProcessGroup(pgid: number, timeoutMs = 5_000): Promise<void> {
+export async function stopProcessGroup(pgid: number, timeoutMs = 5_000, options: StopGroupOptions = {}): Promise<void> {
+    const alive = options.untilReaped === false ? groupRunning : groupAlive;
     const kill = (signal: NodeJS.Signals): void => {
         try {
             process.kill(-pgid, signal);
@@ -218,10 +229,10 @@ export async function stopProcessGroup(pgid: number, timeoutMs = 5_000): Promise
     };
     kill('SIGTERM');
     const deadline = Date.now() + timeoutMs;
-    while (groupAlive(pgid) && Date.now() < deadline) {
+    while (alive(pgid) && Date.now() < deadline) {
         await new Promise(resolve => setTimeout(resolve, 50));
     }
-    for (let i = 0; i < 50 && groupAlive(pgid); i++) {
+    for (let i = 0; i < 50 && alive(pgid); i++) {
         kill('SIGKILL');
         await new Promise(resolve => setTimeout(resolve, 100));
     }
@@ -234,4 +245,16 @@ export function groupAlive(pgid: number): boolean {
     } catch {
         return false;
     }
+}
+
+/** A process of the group runs (exited members waiting to be reaped do not count); where /proc cannot be read, groupAlive. */
+export function groupRunning(pgid: number): boolean {
+    if (!groupAlive(pgid)) {
+        return false;
+    }
+    const pids = listPids();
+    return pids === undefined || pids.some(pid => {
+        const stat = processStat(pid);
+        return stat?.pgrp === pgid && stat.state !== 'Z';
+    });
 }

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { listPids, processStat } from '@warren/ide-launcher';
 import { DNS_LABEL, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
 
 /** An IDE backend process found on this machine. */
@@ -19,14 +20,8 @@ export interface IdeProcess {
 export function findIdeProcesses(dataDir: string): Map<WorkspaceKey, IdeProcess[]> {
     const found = new Map<WorkspaceKey, IdeProcess[]>();
     const tenants = path.join(path.resolve(dataDir), 'tenants') + path.sep;
-    let pids: string[];
-    try {
-        pids = fs.readdirSync('/proc').filter(name => /^\d+$/.test(name));
-    } catch {
-        return found;
-    }
-    for (const name of pids) {
-        const ide = ideOf(Number(name), tenants);
+    for (const pid of listPids() ?? []) {
+        const ide = ideOf(pid, tenants);
         if (ide) {
             const key = workspaceKey(ide);
             found.set(key, [...(found.get(key) ?? []), ide]);
@@ -56,14 +51,7 @@ function ideOf(pid: number, tenants: string): IdeProcess | undefined {
 
 /** The IDE backend leads its process group; its children (plugin hosts, watchers) do not. */
 function groupLeader(pid: number): boolean {
-    try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-        // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so read after the last ')'.
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return Number(fields[2]) === pid;
-    } catch {
-        return false;
-    }
+    return processStat(pid)?.pgrp === pid;
 }
 
 /** The pid is alive and is the IDE of that folder (a reused pid belongs to some other program). */

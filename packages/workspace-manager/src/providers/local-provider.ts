@@ -89,7 +89,7 @@ export class LocalProvider implements Provider {
         if (!rt || !isIdeOf(rt.pid, p.files)) {
             // An IDE that a crashed manager launched without writing its runtime file down.
             const stray = this.findIdes(ws)[0];
-            if (stray && !this.exits.has(key)) {
+            if (stray && !this.exits.has(key) && isIdeOf(stray.pid, p.files)) {
                 rt = await this.adopt(ws, stray);
             }
         }
@@ -168,7 +168,10 @@ export class LocalProvider implements Provider {
         if (rt && isIdeOf(rt.pid, p.files)) {
             pids.add(rt.pid);
         }
-        await Promise.all([...pids].map(pid => stopProcessGroup(pid, 10_000)));
+        // Stopped once nothing of it runs: its last children may wait for PID 1 to reap them.
+        await Promise.all([...pids].map(pid => stopProcessGroup(pid, 10_000, { untilReaped: false })));
+        // The last scan saw them alive: it must not bring them back as strays.
+        this.scan = undefined;
     }
 
     async remove(ref: WorkspaceRef): Promise<void> {
