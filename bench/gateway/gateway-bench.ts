@@ -19,9 +19,9 @@ import { runMain } from '../support/bench-main';
 import { percentile, round } from '../support/stats';
 import { EchoBackendInfo, PAGE_BYTES } from './echo-backend';
 import { connectThroughGateway, connectTo, EchoConnection, MESSAGE_BYTES } from './echo-connection';
-import { BENCH_TENANT, BENCH_WORKSPACE } from './echo-workspace-directory';
 import type { GatewayInfo } from './gateway-process';
 import { HttpBlock, HttpLoad } from './http-load';
+import { signIn } from './sign-in';
 import { ServerProcess } from './server-process';
 import type { RelayInfo } from './tcp-relay';
 import { BrowserLike } from '@warren/testing';
@@ -135,19 +135,6 @@ function summarizeLatency(samples: number[]): LatencySummary {
         samples: s.length, p50: ms(p50), p90: ms(percentile(s, 0.9)), p99: ms(p99), max: ms(s[s.length - 1]),
         mean: ms(s.reduce((sum, x) => sum + x, 0) / s.length), p99OverP50: round(p99 / p50, 2)
     };
-}
-
-/** Signs in as a browser does and opens the workspace: its origin's cookie ends in the jar. */
-async function signIn(gateway: GatewayInfo): Promise<{ browser: BrowserLike; origin: string }> {
-    const browser = new BrowserLike(gateway.port);
-    await browser.navigate(gateway.loginUrl);
-    const opened = await browser.navigate(`${gateway.url}/open/${BENCH_WORKSPACE}/go`);
-    const origin = `http://${BENCH_WORKSPACE}--${BENCH_TENANT}.localhost:${gateway.port}`;
-    if (opened.url !== `${origin}/` || opened.status !== 200 || opened.body.length !== PAGE_BYTES) {
-        throw new Error(`opening the workspace ended at ${opened.url} with ${opened.status} and ${opened.body.length} bytes, `
-            + `not at ${origin}/ with 200 and the backend's page: ${opened.body.slice(0, 200)}`);
-    }
-    return { browser, origin };
 }
 
 interface WebSocketPath {

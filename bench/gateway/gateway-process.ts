@@ -23,7 +23,7 @@ export interface GatewayInfo {
     dataDir: string;
 }
 
-async function startBenchGateway(backendPort: number): Promise<StartedServer<GatewayInfo>> {
+export async function startBenchGateway(backendPort: number): Promise<StartedServer<GatewayInfo>> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-bench-gateway-'));
     try {
         const port = await freePort();

@@ -24,12 +24,17 @@ export class HttpLoad {
     }
 
     /** concurrency loops of GET / until durationMs have passed; a request that fails fails the block. */
-    async run(durationMs: number): Promise<HttpBlock> {
+    run(durationMs: number): Promise<HttpBlock> {
+        const deadline = performance.now() + durationMs;
+        return this.runWhile(() => performance.now() < deadline);
+    }
+
+    /** concurrency loops of GET / for as long as busy() says; a request that fails fails the block. */
+    async runWhile(busy: () => boolean): Promise<HttpBlock> {
         const block: HttpBlock = { requests: 0, elapsedMs: 0, newConnections: 0, latenciesMs: [] };
         const start = performance.now();
-        const deadline = start + durationMs;
         const loop = async (): Promise<void> => {
-            while (performance.now() < deadline) {
+            while (busy()) {
                 await this.get(block);
             }
         };
