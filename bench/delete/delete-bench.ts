@@ -24,8 +24,11 @@ import { Cleanup, gitCommit, logger, machine, positiveInt, publish } from '../su
 import { percentile, round } from '../support/stats';
 
 const log = logger('delete');
-/** A removal must keep p99 latency under this many ms above the baseline's (the target of the issue: traffic keeps flowing). */
-const TARGET_ADDED_P99_MS = 50;
+/**
+ * During a removal, no proxied request may take more than this many ms longer than the slowest of the baseline:
+ * a stalled event loop shows as a few very slow requests (the p99 of thousands hides it), so the target is on the maximum.
+ */
+const TARGET_ADDED_MAX_MS = 50;
 const WORKSPACE_ID = 'doomed';
 
 interface Case {
@@ -114,18 +117,19 @@ async function main(): Promise<number> {
         const synchronous = await measure('synchronous rmSync', async root => { fs.rmSync(root, { recursive: true, force: true }); });
         const warren = await measure('LocalProvider.remove', () => provider.remove({ tenant: BENCH_TENANT, id: WORKSPACE_ID }));
 
-        const added = (c: Case): number => round(c.latencyMs.p99 - baseline.latencyMs.p99, 2);
+        const added = (c: Case): { p99: number; max: number } =>
+            ({ p99: round(c.latencyMs.p99 - baseline.latencyMs.p99, 2), max: round(c.latencyMs.max - baseline.latencyMs.max, 1) });
         const report = {
             bench: 'delete',
             date: new Date().toISOString(),
             settings,
             baseline,
-            synchronous: { ...synchronous, addedP99Ms: added(synchronous) },
-            warren: { ...warren, addedP99Ms: added(warren) },
+            synchronous: { ...synchronous, addedMs: added(synchronous) },
+            warren: { ...warren, addedMs: added(warren) },
             targets: {
-                trafficFlowsDuringDelete: added(warren) <= TARGET_ADDED_P99_MS,
-                note: `trafficFlowsDuringDelete: with Warren's removal, the p99 latency of proxied requests is at most ${TARGET_ADDED_P99_MS} ms above `
-                    + 'the baseline measured in the same run (synchronous shows what the old, blocking removal did).'
+                trafficFlowsDuringDelete: added(warren).max <= TARGET_ADDED_MAX_MS,
+                note: `trafficFlowsDuringDelete: with Warren's removal, no proxied request takes more than ${TARGET_ADDED_MAX_MS} ms longer than the `
+                    + 'slowest of the baseline measured in the same run (synchronous shows what the old, blocking removal did).'
             },
             machine: machine(),
             commit: gitCommit()
