@@ -36,7 +36,7 @@ export async function startBenchGateway(backendPort: number): Promise<StartedSer
             log: () => undefined
         });
         return {
-            info: { url: gateway.url, port, loginUrl: gateway.loginUrl(), dataDir },
+            info: { url: gateway.url, port, loginUrl: await gateway.loginUrl(), dataDir },
             stop: async () => {
                 await gateway.stop();
                 fs.rmSync(dataDir, { recursive: true, force: true });

@@ -107,7 +107,7 @@ export function registerServe(program: Command): void {
                 process.stderr.write(`\nFirst start: the admin token for the gRPC API and CLI is in ${path.join(dir, 'admin-token')}.\n`);
             }
             process.stderr.write(`\nWarren is ready. Open this link to sign in as ${owner.user} (tenant ${owner.tenant}); it works once:\n\n` +
-                `    ${plane.gateway.loginUrl()}\n\nFor a new link later: ${invocation()} login-url${opts.dataDir ? ` --data-dir ${dir}` : ''}.\n` +
+                `    ${await plane.gateway.loginUrl()}\n\nFor a new link later: ${invocation()} login-url${opts.dataDir ? ` --data-dir ${dir}` : ''}.\n` +
                 'Stop with Ctrl+C: the IDEs of running workspaces keep running, with their unsaved editors, and the next start\n' +
                 `takes them over. To stop a workspace too, stop it first (dashboard, or ${invocation()} workspace stop ID).\n\n`);
             const stop = (): void => {

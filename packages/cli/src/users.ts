@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
-import { AuthStore, checkTenant, checkUserName, hashPassword } from '@warren/gateway';
+import { AuthStore, checkTenant, checkUserName, hashPassword, SqliteAuthStore } from '@warren/gateway';
 import { dataDir, SERVE_INFO, ServeInfo } from './data-dir';
 import { print, table } from './output';
 
@@ -33,14 +33,14 @@ function check(password: string): string {
     return password;
 }
 
-function withStore<T>(opts: { dataDir?: string }, fn: (store: AuthStore, dir: string) => T): T {
+async function withStore<T>(opts: { dataDir?: string }, fn: (store: AuthStore, dir: string) => Promise<T>): Promise<T> {
     const dir = dataDir(opts.dataDir);
     if (!fs.existsSync(dir)) {
         throw new Error(`No Warren data folder at ${dir}: start "warren serve" once, or pass --data-dir.`);
     }
-    const store = new AuthStore(path.join(dir, 'gateway.db'));
+    const store = new SqliteAuthStore(path.join(dir, 'gateway.db'));
     try {
-        return fn(store, dir);
+        return await fn(store, dir);
     } finally {
         store.close();
     }
@@ -59,17 +59,17 @@ export function registerUsers(program: Command): void {
             checkUserName(name);
             checkTenant(opts.tenant);
             const passwordHash = await hashPassword(await readPassword());
-            withStore(user.opts(), store => store.putUser({ user: name, tenant: opts.tenant, passwordHash, createdAt: new Date().toISOString() }));
+            await withStore(user.opts(), store => store.putUser({ user: name, tenant: opts.tenant, passwordHash, createdAt: new Date().toISOString() }));
             console.log(`${name} can sign in now (tenant ${opts.tenant}).`);
         });
 
-    user.command('list').description('list users (not those of a users file)').action(() => {
-        const users = withStore(user.opts(), store => store.listUsers());
+    user.command('list').description('list users (not those of a users file)').action(async () => {
+        const users = await withStore(user.opts(), store => store.listUsers());
         print(output(), users, () => table(['USER', 'TENANT', 'CREATED'], users.map(u => [u.user, u.tenant, u.createdAt])));
     });
 
-    user.command('remove <name>').description('remove a user and end their sessions').action((name: string) => {
-        if (!withStore(user.opts(), store => store.removeUser(name))) {
+    user.command('remove <name>').description('remove a user and end their sessions').action(async (name: string) => {
+        if (!await withStore(user.opts(), store => store.removeUser(name))) {
             throw new Error(`No user "${name}": see "warren user list".`);
         }
         console.log(`removed ${name}`);
@@ -82,14 +82,14 @@ export function registerUsers(program: Command): void {
     program.command('login-url')
         .description('print a new one-time sign-in link for the person "warren serve" signs in')
         .option('--data-dir <dir>', 'Warren\'s data folder (WARREN_DATA_DIR)')
-        .action((opts: { dataDir?: string }) => {
-            withStore(opts, (store, dir) => {
+        .action(async (opts: { dataDir?: string }) => {
+            await withStore(opts, async (store, dir) => {
                 const file = path.join(dir, SERVE_INFO);
                 if (!fs.existsSync(file)) {
                     throw new Error(`${file} is missing: start "warren serve" once with this data folder.`);
                 }
                 const info = JSON.parse(fs.readFileSync(file, 'utf8')) as ServeInfo;
-                console.log(`${info.publicUrl}/login?token=${store.createLoginToken(info.owner, 24 * 60 * 60 * 1000)}`);
+                console.log(`${info.publicUrl}/login?token=${await store.createLoginToken(info.owner, 24 * 60 * 60 * 1000)}`);
             });
         });
 }

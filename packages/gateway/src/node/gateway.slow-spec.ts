@@ -36,7 +36,7 @@ describe('gateway over TLS', () => {
     });
 
     it('should sign in over HTTPS with Secure, __Host- cookies', async () => {
-        const url = new URL(gw.loginUrl());
+        const url = new URL(await gw.loginUrl());
         const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
             https.get({ host: '127.0.0.1', port: url.port, path: url.pathname + url.search, servername: 'warren.localhost', ca, headers: { Host: url.host } }, resolve).on('error', reject);
         });

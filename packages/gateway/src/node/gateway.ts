@@ -5,7 +5,7 @@ import * as net from 'net';
 import * as path from 'path';
 import { jsonLog } from '@warren/service-support';
 import { gatewayApp } from './api/app';
-import { AuthStore, Identity } from './auth/auth-store';
+import { AuthStore, Identity, SqliteAuthStore } from './auth/auth-store';
 import { CookieNames } from './auth/cookies';
 import { LoginTokenSignIn, PasswordSignIn } from './auth/sign-in';
 import { readUsersFile, Users } from './auth/users';
@@ -45,7 +45,7 @@ export interface Gateway {
     metrics: GatewayMetrics;
     auth: AuthStore;
     /** A new one-time login link for the owner. */
-    loginUrl(): string;
+    loginUrl(): Promise<string>;
     stop(): Promise<void>;
 }
 
@@ -64,7 +64,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const cookies = new CookieNames(hosts.secure);
     const metrics = options.metrics ?? new GatewayMetrics();
     const fileUsers = options.usersFile ? readUsersFile(options.usersFile) : [];
-    const auth = new AuthStore(path.join(options.dataDir, 'gateway.db'));
+    const auth = new SqliteAuthStore(path.join(options.dataDir, 'gateway.db'));
     const users = new Users(auth, fileUsers);
     const app = gatewayApp({
         hosts, auth, cookies, directory: options.directory, metrics,
@@ -108,7 +108,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     server.keepAliveTimeout = 65_000;
 
     const host = options.host ?? '127.0.0.1';
-    const sweep = setInterval(() => auth.sweep(), 60 * 60_000);
+    const sweep = setInterval(() => void auth.sweep(), 60 * 60_000);
     sweep.unref();
     try {
         await new Promise<void>((resolve, reject) => {
@@ -132,7 +132,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         listenUrl,
         metrics,
         auth,
-        loginUrl: () => `${hosts.origin}/login?token=${auth.createLoginToken(options.owner, DAY)}`,
+        loginUrl: async () => `${hosts.origin}/login?token=${await auth.createLoginToken(options.owner, DAY)}`,
         stop: async () => {
             clearInterval(sweep);
             proxy.close();

@@ -47,9 +47,9 @@ export function gatewayApp(o: AppOptions): express.Express {
     app.use('/static', express.static(STATIC, { index: false }));
 
     // Who is asking: the session cookie, if it is still good.
-    app.use((req, res, next) => {
+    app.use(async (req, res, next) => {
         const secret = o.cookies.read(req, o.cookies.session);
-        const session = secret ? o.auth.findSession(secret) : undefined;
+        const session = secret ? await o.auth.findSession(secret) : undefined;
         res.locals.session = session && !session.workspace ? session : undefined;
         next();
     });
@@ -73,8 +73,8 @@ export function gatewayApp(o: AppOptions): express.Express {
     const context: SignInContext = {
         limiter: signInLimiter(o.signInAttemptsPerMinute),
         metrics: o.metrics,
-        complete: (res: express.Response, who: Identity, method: string) => {
-            const secret = o.auth.createSession(who, method, o.sessionTtlMs);
+        complete: async (res: express.Response, who: Identity, method: string) => {
+            const secret = await o.auth.createSession(who, method, o.sessionTtlMs);
             res.append('Set-Cookie', o.cookies.set(o.cookies.session, secret, o.sessionTtlMs / 1000));
         }
     };
@@ -82,19 +82,22 @@ export function gatewayApp(o: AppOptions): express.Express {
     o.methods.forEach(m => m.install(router, context));
     app.use(router);
 
-    const offered = (): string[] => o.methods.filter(m => m.offered()).map(m => m.id);
-    app.get('/api/v1/session', (_req, res) => {
+    const offered = async (): Promise<string[]> => {
+        const on = await Promise.all(o.methods.map(m => m.offered()));
+        return o.methods.filter((_m, i) => on[i]).map(m => m.id);
+    };
+    app.get('/api/v1/session', async (_req, res) => {
         const session = res.locals.session as SessionRecord | undefined;
         if (!session) {
-            res.status(401).json({ error: 'Not signed in.', methods: offered() });
+            res.status(401).json({ error: 'Not signed in.', methods: await offered() });
             return;
         }
-        res.json({ user: session.user, tenant: session.tenant, methods: offered() });
+        res.json({ user: session.user, tenant: session.tenant, methods: await offered() });
     });
-    app.delete('/api/v1/session', (_req, res) => {
+    app.delete('/api/v1/session', async (_req, res) => {
         const session = res.locals.session as SessionRecord | undefined;
         if (session) {
-            o.auth.deleteSession(session.id);
+            await o.auth.deleteSession(session.id);
         }
         res.append('Set-Cookie', o.cookies.set(o.cookies.session, '', 0)).status(204).end();
     });
@@ -115,7 +118,7 @@ export function gatewayApp(o: AppOptions): express.Express {
     app.get('/', (_req, res) => { res.sendFile(path.join(STATIC, 'dashboard.html')); });
     app.get('/open/:id', (_req, res) => { res.sendFile(path.join(STATIC, 'open.html')); });
     // The hand-over: a one-minute ticket that the workspace's origin turns into its own cookie.
-    app.get('/open/:id/go', (req, res) => {
+    app.get('/open/:id/go', async (req, res) => {
         const session = res.locals.session as SessionRecord;
         const ws = o.directory.get(session.tenant, String(req.params.id));
         if (!ws) {
@@ -127,7 +130,7 @@ export function gatewayApp(o: AppOptions): express.Express {
             return;
         }
         const label = o.hosts.label(ws.tenant, ws.id);
-        const ticket = o.auth.createTicket(session.id, label);
+        const ticket = await o.auth.createTicket(session.id, label);
         res.set('Cache-Control', 'no-store').redirect(303, `${o.hosts.workspaceOrigin(ws.tenant, ws.id)}/_warren/auth?ticket=${ticket}`);
     });
     // Where a workspace origin sends a visitor without its cookie: only the session's own tenant resolves.

@@ -63,12 +63,45 @@ export function sha256(secret: string): string {
     return crypto.createHash('sha256').update(secret).digest('hex');
 }
 
+/** The users who sign in with a password (made with the CLI or read from a users file). */
+export interface UserStore {
+    putUser(user: UserRecord): Promise<void>;
+    getUser(name: string): Promise<UserRecord | undefined>;
+    hasUsers(): Promise<boolean>;
+    listUsers(): Promise<Array<Identity & { createdAt: string }>>;
+    /** Removes the user and signs them out everywhere. */
+    removeUser(name: string): Promise<boolean>;
+}
+
+/** Sessions and the one-time secrets that lead to them; every secret is kept only as its SHA-256. */
+export interface SessionStore {
+    /** A one-time login token for the user; valid until used or until it expires. */
+    createLoginToken(who: Identity, ttlMs: number): Promise<string>;
+    /** Uses up a login token: its identity the first time, undefined ever after. */
+    consumeLoginToken(token: string): Promise<Identity | undefined>;
+    /** A new session; the returned secret goes into the cookie. */
+    createSession(who: Identity, method: string, ttlMs: number, parent?: { id: string; workspace: string }): Promise<string>;
+    /** The live session a cookie's secret names; a workspace session lives only as long as its parent. */
+    findSession(secret: string): Promise<SessionRecord | undefined>;
+    /** Signs out: the session and every workspace session made from it. */
+    deleteSession(id: string): Promise<void>;
+    /** A ticket that carries a session to one workspace's origin; it works once, for a minute. */
+    createTicket(sessionId: string, workspace: string): Promise<string>;
+    /** Uses up a ticket for this workspace: the session it came from, if both are still good. */
+    consumeTicket(ticket: string, workspace: string): Promise<SessionRecord | undefined>;
+    /** Drops what expired; called now and then. */
+    sweep(): Promise<void>;
+}
+
+/** What the gateway keeps: users and sessions, behind async interfaces (SQLite here; a cluster store could stand in). */
+export type AuthStore = UserStore & SessionStore;
+
 /**
  * The gateway's own SQLite file (gateway.db next to the manager's warren.db): users made with the
  * CLI, sessions, one-time login tokens and the short tickets that carry a session to a workspace's
  * origin. Secrets are kept as SHA-256, passwords as scrypt hashes.
  */
-export class AuthStore {
+export class SqliteAuthStore implements UserStore, SessionStore {
     protected readonly db: Database.Database;
     /** Every proxied HTTP request looks its session up: compiled once, not per request. */
     protected readonly findSessionStatement: Database.Statement;
@@ -80,29 +113,29 @@ export class AuthStore {
             WHERE s.id = ? AND s.expires_at > ? AND (s.parent IS NULL OR p.expires_at > ?)`);
     }
 
-    putUser(user: UserRecord): void {
+    async putUser(user: UserRecord): Promise<void> {
         this.db.prepare(`INSERT INTO users (name, tenant, password_hash, created_at) VALUES (?, ?, ?, ?)
             ON CONFLICT (name) DO UPDATE SET tenant = excluded.tenant, password_hash = excluded.password_hash`)
             .run(user.user, user.tenant, user.passwordHash, user.createdAt);
     }
 
-    getUser(name: string): UserRecord | undefined {
+    async getUser(name: string): Promise<UserRecord | undefined> {
         const row = this.db.prepare('SELECT name, tenant, password_hash, created_at FROM users WHERE name = ?').get(name) as
             { name: string; tenant: string; password_hash: string; created_at: string } | undefined;
         return row && { user: row.name, tenant: row.tenant, passwordHash: row.password_hash, createdAt: row.created_at };
     }
 
-    hasUsers(): boolean {
+    async hasUsers(): Promise<boolean> {
         return this.db.prepare('SELECT 1 FROM users LIMIT 1').get() !== undefined;
     }
 
-    listUsers(): Array<Identity & { createdAt: string }> {
+    async listUsers(): Promise<Array<Identity & { createdAt: string }>> {
         return (this.db.prepare('SELECT name, tenant, created_at FROM users ORDER BY name').all() as
             Array<{ name: string; tenant: string; created_at: string }>).map(r => ({ user: r.name, tenant: r.tenant, createdAt: r.created_at }));
     }
 
     /** Removes the user and signs them out everywhere. */
-    removeUser(name: string): boolean {
+    async removeUser(name: string): Promise<boolean> {
         return this.db.transaction(() => {
             this.db.prepare('DELETE FROM sessions WHERE user = ? AND parent IS NULL').run(name);
             return this.db.prepare('DELETE FROM users WHERE name = ?').run(name).changes === 1;
@@ -110,7 +143,7 @@ export class AuthStore {
     }
 
     /** A one-time login token for the user; valid until used or until it expires. */
-    createLoginToken(who: Identity, ttlMs: number): string {
+    async createLoginToken(who: Identity, ttlMs: number): Promise<string> {
         const token = newSecret();
         this.db.prepare('INSERT INTO login_tokens (id, user, tenant, expires_at) VALUES (?, ?, ?, ?)')
             .run(sha256(token), who.user, who.tenant, Date.now() + ttlMs);
@@ -118,14 +151,14 @@ export class AuthStore {
     }
 
     /** Uses up a login token: its identity the first time, undefined ever after. */
-    consumeLoginToken(token: string): Identity | undefined {
+    async consumeLoginToken(token: string): Promise<Identity | undefined> {
         const row = this.db.prepare('DELETE FROM login_tokens WHERE id = ? RETURNING user, tenant, expires_at').get(sha256(token)) as
             { user: string; tenant: string; expires_at: number } | undefined;
         return row && row.expires_at > Date.now() ? { user: row.user, tenant: row.tenant } : undefined;
     }
 
     /** A new session; the returned secret goes into the cookie. */
-    createSession(who: Identity, method: string, ttlMs: number, parent?: { id: string; workspace: string }): string {
+    async createSession(who: Identity, method: string, ttlMs: number, parent?: { id: string; workspace: string }): Promise<string> {
         const secret = newSecret();
         this.db.prepare('INSERT INTO sessions (id, user, tenant, method, workspace, parent, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
             .run(sha256(secret), who.user, who.tenant, method, parent?.workspace ?? null, parent?.id ?? null, Date.now() + ttlMs);
@@ -133,7 +166,7 @@ export class AuthStore {
     }
 
     /** The live session a cookie's secret names; a workspace session lives only as long as its parent. */
-    findSession(secret: string): SessionRecord | undefined {
+    async findSession(secret: string): Promise<SessionRecord | undefined> {
         const now = Date.now();
         const row = this.findSessionStatement.get(sha256(secret), now, now) as
             { id: string; user: string; tenant: string; method: string; workspace: string | null; expires_at: number } | undefined;
@@ -141,12 +174,12 @@ export class AuthStore {
     }
 
     /** Signs out: the session and every workspace session made from it. */
-    deleteSession(id: string): void {
+    async deleteSession(id: string): Promise<void> {
         this.db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
     }
 
     /** A ticket that carries a session to one workspace's origin; it works once, for a minute. */
-    createTicket(sessionId: string, workspace: string): string {
+    async createTicket(sessionId: string, workspace: string): Promise<string> {
         const ticket = newSecret();
         this.db.prepare('INSERT INTO tickets (id, session, workspace, expires_at) VALUES (?, ?, ?, ?)')
             .run(sha256(ticket), sessionId, workspace, Date.now() + 60_000);
@@ -154,7 +187,7 @@ export class AuthStore {
     }
 
     /** Uses up a ticket for this workspace: the session it came from, if both are still good. */
-    consumeTicket(ticket: string, workspace: string): SessionRecord | undefined {
+    async consumeTicket(ticket: string, workspace: string): Promise<SessionRecord | undefined> {
         const row = this.db.prepare('DELETE FROM tickets WHERE id = ? RETURNING session, workspace, expires_at').get(sha256(ticket)) as
             { session: string; workspace: string; expires_at: number } | undefined;
         if (!row || row.workspace !== workspace || row.expires_at <= Date.now()) {
@@ -166,7 +199,7 @@ export class AuthStore {
     }
 
     /** Drops what expired; called now and then. */
-    sweep(): void {
+    async sweep(): Promise<void> {
         const now = Date.now();
         this.db.transaction(() => {
             this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now);

@@ -1,14 +1,14 @@
 import express = require('express');
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { GatewayMetrics } from '../metrics';
-import { AuthStore, Identity } from './auth-store';
+import { Identity, SessionStore } from './auth-store';
 import { DUMMY_HASH, verifyPassword } from './passwords';
 import { Users } from './users';
 
 /** What a sign-in method gets from the gateway: how to finish a sign-in, and its rate limiter. */
 export interface SignInContext {
     /** Makes the session and sets its cookie; the caller then redirects or answers. */
-    complete(res: express.Response, who: Identity, method: string): void;
+    complete(res: express.Response, who: Identity, method: string): Promise<void>;
     /** At most a few failed attempts a minute from one address (per user name, where there is one). */
     readonly limiter: express.RequestHandler;
     readonly metrics: GatewayMetrics;
@@ -21,7 +21,7 @@ export interface SignInContext {
 export interface SignInMethod {
     readonly id: string;
     /** Whether the sign-in page should offer it now (password: only once users exist). */
-    offered(): boolean;
+    offered(): Promise<boolean>;
     install(router: express.Router, context: SignInContext): void;
 }
 
@@ -50,27 +50,27 @@ export function signInLimiter(perMinute: number): express.RequestHandler {
 export class LoginTokenSignIn implements SignInMethod {
     readonly id = 'token';
 
-    constructor(protected readonly store: AuthStore) { }
+    constructor(protected readonly store: SessionStore) { }
 
-    offered(): boolean {
+    async offered(): Promise<boolean> {
         return true;
     }
 
     install(router: express.Router, context: SignInContext): void {
-        router.get('/login', context.limiter, (req, res, next) => {
+        router.get('/login', context.limiter, async (req, res, next) => {
             const token = req.query.token;
             if (token === undefined) {
                 next();
                 return;
             }
-            const who = typeof token === 'string' ? this.store.consumeLoginToken(token) : undefined;
+            const who = typeof token === 'string' ? await this.store.consumeLoginToken(token) : undefined;
             context.metrics.signIns.inc({ method: this.id, result: who ? 'ok' : 'refused' });
             if (!who) {
                 res.locals.signInRefused = true;
                 res.redirect(303, `/login?error=${encodeURIComponent('This login link was used already or has expired. Run "warren login-url" for a new one.')}`);
                 return;
             }
-            context.complete(res, who, this.id);
+            await context.complete(res, who, this.id);
             res.redirect(303, '/');
         });
     }
@@ -82,7 +82,7 @@ export class PasswordSignIn implements SignInMethod {
 
     constructor(protected readonly users: Users) { }
 
-    offered(): boolean {
+    offered(): Promise<boolean> {
         return this.users.any();
     }
 
@@ -93,7 +93,7 @@ export class PasswordSignIn implements SignInMethod {
                 res.status(400).json({ error: 'Send {"username": "...", "password": "..."}: both are required (at most 64 and 1024 characters).' });
                 return;
             }
-            const user = this.users.find(username.trim().toLowerCase());
+            const user = await this.users.find(username.trim().toLowerCase());
             // Unknown users cost the same scrypt as known ones, so timing does not tell which exist.
             const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH) && user !== undefined;
             context.metrics.signIns.inc({ method: this.id, result: ok ? 'ok' : 'refused' });
@@ -101,7 +101,7 @@ export class PasswordSignIn implements SignInMethod {
                 res.status(401).json({ error: 'Wrong user name or password.' });
                 return;
             }
-            context.complete(res, user, this.id);
+            await context.complete(res, user, this.id);
             res.status(204).end();
         });
     }

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { tenantProblem } from '@warren/workspace-api';
-import { AuthStore, UserRecord } from './auth-store';
+import { UserRecord, UserStore } from './auth-store';
 import { checkPasswordHash } from './passwords';
 
 /** User names: what people type, kept to what is safe in logs and URLs. */
@@ -68,16 +68,16 @@ export function readUsersFile(file: string): UserRecord[] {
 export class Users {
     protected readonly fromFile: Map<string, UserRecord>;
 
-    constructor(protected readonly store: AuthStore, fileUsers: UserRecord[] = []) {
+    constructor(protected readonly store: UserStore, fileUsers: UserRecord[] = []) {
         this.fromFile = new Map(fileUsers.map(u => [u.user, u]));
     }
 
     /** Whether anyone can sign in with a password; asked on every sign-in page, so it lists nobody. */
-    any(): boolean {
+    async any(): Promise<boolean> {
         return this.fromFile.size > 0 || this.store.hasUsers();
     }
 
-    find(name: string): UserRecord | undefined {
+    async find(name: string): Promise<UserRecord | undefined> {
         return this.fromFile.get(name) ?? this.store.getUser(name);
     }
 }

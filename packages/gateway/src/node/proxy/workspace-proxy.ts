@@ -1,7 +1,7 @@
 import * as http from 'http';
 import * as net from 'net';
 import { createProxyServer, ProxyServer } from 'http-proxy-3';
-import { AuthStore, SessionRecord } from '../auth/auth-store';
+import { SessionRecord, SessionStore } from '../auth/auth-store';
 import { CookieNames } from '../auth/cookies';
 import { WorkspaceDirectory, WorkspaceView } from '../directory';
 import { WorkspaceHosts } from '../hosts';
@@ -26,7 +26,7 @@ export class WorkspaceProxy {
 
     constructor(
         protected readonly hosts: WorkspaceHosts,
-        protected readonly auth: AuthStore,
+        protected readonly auth: SessionStore,
         protected readonly cookies: CookieNames,
         protected readonly directory: WorkspaceDirectory,
         protected readonly metrics: GatewayMetrics,
@@ -62,9 +62,25 @@ export class WorkspaceProxy {
     }
 
     handleRequest(req: http.IncomingMessage, res: http.ServerResponse, label: string): void {
+        this.request(req, res, label).catch(err => {
+            this.log({ level: 'error', msg: 'proxy request failed', workspace: label, error: (err as Error).message });
+            if (!res.headersSent) {
+                sendError(req, res, 500, 'The gateway failed on this request: see its log.');
+            }
+        });
+    }
+
+    handleUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer, label: string): void {
+        this.upgrade(req, socket, head, label).catch(err => {
+            this.log({ level: 'error', msg: 'proxy upgrade failed', workspace: label, error: (err as Error).message });
+            refuseUpgrade(socket, 500, 'The gateway failed on this WebSocket: see its log.');
+        });
+    }
+
+    protected async request(req: http.IncomingMessage, res: http.ServerResponse, label: string): Promise<void> {
         const url = new URL(req.url ?? '/', 'http://x');
         if (url.pathname === '/_warren/auth') {
-            this.exchangeTicket(req, res, label, url);
+            await this.exchangeTicket(req, res, label, url);
             return;
         }
         if (url.pathname.startsWith('/_warren/')) {
@@ -72,7 +88,7 @@ export class WorkspaceProxy {
             sendError(req, res, 404, 'Not found.');
             return;
         }
-        const session = this.session(req, label);
+        const session = await this.session(req, label);
         if (!session) {
             this.metrics.refused.inc({ reason: 'no-session' });
             if (wantsPage(req)) {
@@ -102,7 +118,7 @@ export class WorkspaceProxy {
         this.proxy.web(req, res, { target: ws.ideUrl });
     }
 
-    handleUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer, label: string): void {
+    protected async upgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer, label: string): Promise<void> {
         // Cross-site WebSocket hijacking: a page elsewhere opening this workspace's socket with the user's cookies.
         const origin = req.headers.origin;
         const own = this.hosts.workspaceOriginOfLabel(label);
@@ -112,7 +128,7 @@ export class WorkspaceProxy {
             refuseUpgrade(socket, 403, `WebSocket refused: its Origin ${origin ?? '(none)'} is not ${own}.`);
             return;
         }
-        const session = this.session(req, label);
+        const session = await this.session(req, label);
         if (!session) {
             this.metrics.refused.inc({ reason: 'no-session' });
             refuseUpgrade(socket, 401, 'Not signed in to this workspace: open it from the Warren dashboard.');
@@ -134,16 +150,16 @@ export class WorkspaceProxy {
     }
 
     /** GET /_warren/auth?ticket=...: the ticket the gateway's /open/<id>/go made becomes this origin's cookie. */
-    protected exchangeTicket(req: http.IncomingMessage, res: http.ServerResponse, label: string, url: URL): void {
+    protected async exchangeTicket(req: http.IncomingMessage, res: http.ServerResponse, label: string, url: URL): Promise<void> {
         const ticket = url.searchParams.get('ticket');
-        const parent = req.method === 'GET' && ticket ? this.auth.consumeTicket(ticket, label) : undefined;
+        const parent = req.method === 'GET' && ticket ? await this.auth.consumeTicket(ticket, label) : undefined;
         if (!parent) {
             this.metrics.refused.inc({ reason: 'bad-ticket' });
             res.writeHead(400, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' })
                 .end(`<!doctype html><title>Link expired</title><p>This sign-in link has expired or was used already. <a href="${this.hosts.origin}/w/${label}">Open the workspace again</a>.</p>`);
             return;
         }
-        const secret = this.auth.createSession(parent, parent.method, parent.expiresAt - Date.now(), { id: parent.id, workspace: label });
+        const secret = await this.auth.createSession(parent, parent.method, parent.expiresAt - Date.now(), { id: parent.id, workspace: label });
         res.writeHead(302, {
             'Set-Cookie': this.cookies.set(this.cookies.workspace, secret, Math.floor((parent.expiresAt - Date.now()) / 1000)),
             Location: '/',
@@ -152,9 +168,9 @@ export class WorkspaceProxy {
         }).end();
     }
 
-    protected session(req: http.IncomingMessage, label: string): SessionRecord | undefined {
+    protected async session(req: http.IncomingMessage, label: string): Promise<SessionRecord | undefined> {
         const secret = this.cookies.read(req, this.cookies.workspace);
-        const session = secret ? this.auth.findSession(secret) : undefined;
+        const session = secret ? await this.auth.findSession(secret) : undefined;
         return session?.workspace === label ? session : undefined;
     }
 
