@@ -109,6 +109,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
                     }
                 },
                 stop: async ws => { await intents.setDesired(ws.tenant, ws.id, 'stopped'); },
+                resume: async ws => { await intents.setDesired(ws.tenant, ws.id, 'running'); },
                 changed: key => reconciler.enqueue(key),
                 log
             }, options.idle);

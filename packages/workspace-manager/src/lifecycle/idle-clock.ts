@@ -20,6 +20,8 @@ export interface IdleClockHost {
     warn(ws: WorkspaceRecord, stopsInSeconds: number): Promise<void>;
     /** Asks for the stop: the same intent as a tenant's, so it saves first like every stop. */
     stop(ws: WorkspaceRecord): Promise<void>;
+    /** Withdraws an idle stop that is still held back (someone came back): the workspace should run. */
+    resume(ws: WorkspaceRecord): Promise<void>;
     /** When the workspace stops (idleStopsAt) changed: its status should say so. */
     changed(key: WorkspaceKey): void;
     log(entry: Record<string, unknown>): void;
@@ -36,6 +38,8 @@ export class IdleClock {
     /** Workspaces warned, and when they stop. */
     protected readonly stopsAt = new Map<WorkspaceKey, number>();
     protected readonly stopping = new Set<WorkspaceKey>();
+    /** Stops this clock asked for: while one is held back (the IDE could not save), activity withdraws it. */
+    protected readonly idleStopped = new Set<WorkspaceKey>();
     protected timer?: NodeJS.Timeout;
     protected readonly options: Required<IdleOptions>;
 
@@ -52,12 +56,20 @@ export class IdleClock {
         clearInterval(this.timer);
     }
 
-    /** Someone used the workspace: its clock starts again, and a warning is withdrawn. */
+    /** Someone used the workspace: its clock starts again, a warning is withdrawn, and so is an idle stop that is held back. */
     touch(key: WorkspaceKey, now = Date.now()): void {
         this.lastActivity.set(key, now);
         this.stopping.delete(key);
         if (this.stopsAt.delete(key)) {
             this.host.changed(key);
+        }
+        if (this.idleStopped.delete(key)) {
+            const ws = this.host.workspaces().find(w => workspaceKey(w) === key);
+            if (ws && heldBack(ws)) {
+                this.host.log({ level: 'info', msg: 'idle stop withdrawn: the workspace is used again', tenant: ws.tenant, workspace: ws.id });
+                this.host.resume(ws).catch(err =>
+                    this.host.log({ level: 'warn', msg: 'could not withdraw the idle stop', tenant: ws.tenant, workspace: ws.id, error: (err as Error).message }));
+            }
         }
     }
 
@@ -78,9 +90,12 @@ export class IdleClock {
 
     /** One look at every running workspace; public so that tests and benchmarks can drive it. */
     async check(now = Date.now()): Promise<void> {
-        const running = this.host.workspaces().filter(ws => ws.status.phase === 'running' && ws.desired === 'running' && !ws.deleting);
+        const all = this.host.workspaces();
+        const running = all.filter(ws => ws.status.phase === 'running' && ws.desired === 'running' && !ws.deleting);
         const keys = new Set(running.map(workspaceKey));
-        [...this.lastActivity.keys()].filter(k => !keys.has(k)).forEach(k => this.forget(k));
+        // An idle stop held back keeps its place: activity may still withdraw it.
+        all.filter(ws => this.idleStopped.has(workspaceKey(ws)) && !heldBack(ws)).forEach(ws => this.idleStopped.delete(workspaceKey(ws)));
+        [...this.lastActivity.keys()].filter(k => !keys.has(k) && !this.idleStopped.has(k)).forEach(k => this.forget(k));
         await Promise.all(running.map(ws => this.checkOne(ws, now)));
     }
 
@@ -109,11 +124,18 @@ export class IdleClock {
                 this.host.log({ level: 'warn', msg: 'could not warn the IDE', tenant: ws.tenant, workspace: ws.id, error: (err as Error).message }));
         } else if (now >= stopsAt) {
             this.stopping.add(key);
+            this.idleStopped.add(key);
             this.host.log({ level: 'info', msg: 'stopping idle workspace', tenant: ws.tenant, workspace: ws.id, idleSeconds: Math.round((now - last) / 1000) });
             await this.host.stop(ws).catch(err => {
                 this.stopping.delete(key);
+                this.idleStopped.delete(key);
                 this.host.log({ level: 'warn', msg: 'idle stop failed; trying again later', tenant: ws.tenant, workspace: ws.id, error: (err as Error).message });
             });
         }
     }
+}
+
+/** A stop that was asked for and waits, with the IDE still running, for editors it could not save. */
+function heldBack(ws: WorkspaceRecord): boolean {
+    return ws.desired === 'stopped' && ws.status.phase === 'running' && ws.status.conditions.some(c => c.startsWith('StopHeldBack: '));
 }
