@@ -93,6 +93,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
         const reconciler = new Reconciler(store, provider, classes, ide, {
             onError: (key, err) => { metrics.reconcileErrors.inc(); log({ level: 'warn', msg: 'reconcile failed; retrying', workspace: key, error: err.message }); },
             onTransition: (kind, seconds) => metrics.transitions.observe({ kind }, seconds),
+            onStopHeldBack: () => metrics.stopsHeldBack.inc(),
             log
         }, {
             ...options.reconciler,
@@ -108,7 +109,10 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
                         await ide.warnIdle(ws, ws.status.url, stopsInSeconds);
                     }
                 },
-                stop: async ws => { await intents.setDesired(ws.tenant, ws.id, 'stopped'); },
+                stop: async ws => {
+                    await intents.setDesired(ws.tenant, ws.id, 'stopped');
+                    metrics.idleStops.inc();
+                },
                 resume: async ws => { await intents.setDesired(ws.tenant, ws.id, 'running'); },
                 changed: key => reconciler.enqueue(key),
                 log

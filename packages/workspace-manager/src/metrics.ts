@@ -14,6 +14,10 @@ export class ManagerMetrics {
         name: 'warren_workspace_transition_seconds', help: 'How long a workspace start or stop took', labelNames: ['kind'],
         buckets: [0.5, 1, 2, 3, 4, 6, 10, 20, 60], registers: [this.registry]
     });
+    readonly idleStops = new Counter({ name: 'warren_idle_stops_total', help: 'Stops the idle clock asked for', registers: [this.registry] });
+    readonly stopsHeldBack = new Counter({
+        name: 'warren_stops_held_back_total', help: 'Stops held back because the IDE could not save everything (counted once per stop)', registers: [this.registry]
+    });
     protected ready = false;
 
     /** What /metrics serves: the manager's registry and any others given (the gateway's). */

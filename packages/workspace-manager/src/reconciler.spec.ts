@@ -90,6 +90,8 @@ interface Rig {
     provider: FakeProvider;
     ide: FakeIde;
     reconciler: Reconciler;
+    /** Workspaces whose stop was held back, once per stop. */
+    heldBack: string[];
     /** Creates a workspace, optionally with an observation already in place. */
     create(id: string, obs?: Partial<Observation & RuntimeFacts>, intent?: Partial<WorkspaceRecord>): Promise<void>;
     get(id: string): Promise<WorkspaceRecord | undefined>;
@@ -101,10 +103,11 @@ async function rig(options: ConstructorParameters<typeof Reconciler>[5] = {}): P
     const store = new SqliteStore(':memory:');
     const provider = new FakeProvider();
     const ide = new FakeIde();
-    const reconciler = new Reconciler(store, provider, new Map(DEFAULT_CLASSES.map(c => [c.name, c])), ide, {}, { startPollMs: 20, stopRetryMs: 50, resyncMs: 60_000, ...options });
+    const heldBack: string[] = [];
+    const reconciler = new Reconciler(store, provider, new Map(DEFAULT_CLASSES.map(c => [c.name, c])), ide, { onStopHeldBack: ws => heldBack.push(ws.id) }, { startPollMs: 20, stopRetryMs: 50, resyncMs: 60_000, ...options });
     await reconciler.start();
     return {
-        store, intents: new Intents(store), provider, ide, reconciler,
+        store, intents: new Intents(store), provider, ide, reconciler, heldBack,
         async create(id, obs, intent = {}) {
             if (obs) {
                 provider.set(`t/${id}`, obs);
@@ -209,6 +212,9 @@ describe('Reconciler against a fake provider', () => {
             r.ide.answers.set('w', { kind: 'refused', unsaved: ['Untitled-1'], message: 'x' });
             await r.create('w', RUNNING, { desired: 'stopped' });
             await r.until('held back', async () => (await r.get('w'))?.status.conditions.some(c => c.startsWith('StopHeldBack:')) ?? false);
+            // Asked again every stopRetryMs, counted once.
+            await r.until('asked again', () => r.ide.asked.length >= 3);
+            assert.deepEqual(r.heldBack, ['w']);
             r.ide.answers.delete('w');
             await r.until('stopped', async () => await phaseOf(r, 'w') === 'stopped');
             assert.equal((await r.get('w'))?.status.conditions.some(c => c.startsWith('StopHeldBack:')), false);

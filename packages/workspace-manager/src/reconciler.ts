@@ -40,6 +40,8 @@ export interface ReconcilerHooks {
     onError?(key: WorkspaceKey, err: Error): void;
     /** A start or stop finished, with how long it took. */
     onTransition?(kind: 'start' | 'stop', seconds: number): void;
+    /** A stop was held back: the IDE could not save everything. Once per stop, not per retry. */
+    onStopHeldBack?(ws: WorkspaceRecord): void;
     /** Something worth a log line. */
     log?(entry: Record<string, unknown>): void;
 }
@@ -248,6 +250,9 @@ export class Reconciler {
                 const text = heldText(outcome);
                 if (!ws.forceStop) {
                     this.holds.set(key, { text, retryAt: Date.now() + this.options.stopRetryMs });
+                    if (!held) {
+                        this.hooks.onStopHeldBack?.(ws);
+                    }
                     if (held?.text !== text) {
                         this.hooks.log?.({ level: 'warn', msg: 'stop held back: the IDE could not save everything', tenant: ws.tenant, workspace: ws.id, unsaved: text });
                         await this.publish(ws, this.derive(ws, obs, undefined), obs, undefined);
