@@ -163,7 +163,7 @@ export class Reconciler {
                 }
                 obs = await this.provider.observe(ws);
             } else if (obs.runtime !== 'absent' && !obs.ready && obs.launchedAt !== undefined && Date.now() - obs.launchedAt > this.options.startTimeoutMs) {
-                failure = `The IDE did not answer within ${Math.round(this.options.startTimeoutMs / 1000)} s${obs.exitReason ? `; ${obs.exitReason}` : ''}.`;
+                failure = `The IDE did not answer within ${Math.round(this.options.startTimeoutMs / 1000)} s${obs.lastWords ? `; ${obs.lastWords}` : ''}.`;
                 await this.provider.stop(ws);
                 obs = await this.provider.observe(ws);
             }

@@ -99,7 +99,7 @@ export class LocalProvider implements Provider {
             const ready = await canConnect(rt.port, '127.0.0.1');
             return {
                 storage, runtime: ready ? 'running' : 'starting', ready, launchedAt: rt.launchedAt, url: `http://127.0.0.1:${rt.port}/`,
-                node: 'local', runtimeId: String(rt.pid), notes, exitReason: ready ? undefined : lastLine(p.log).replace(/^; /, '') || undefined
+                node: 'local', runtimeId: String(rt.pid), notes, lastWords: ready ? undefined : lastLine(p.log).replace(/^; /, '') || undefined
             };
         }
         const exitReason = this.exits.get(key) ?? (rt ? adoptedExit(rt.pid, p.log) : undefined);

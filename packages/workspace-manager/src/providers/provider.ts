@@ -10,6 +10,8 @@ export interface RuntimeFacts {
     gpu?: string;
     /** What the provider could not apply of the class, said as conditions (e.g. the local provider and GPUs). */
     notes: string[];
+    /** While the IDE does not answer yet: the last thing it said (its log's last line), for the message if its start times out. */
+    lastWords?: string;
 }
 
 /** A workspace by its key; what a provider needs to find a runtime it has. */
