@@ -5,7 +5,7 @@ import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Browser, Locator, Page } from 'playwright-core';
-import { IdePage, launchChromium, REPO, startWarrenServe, WarrenServe } from '@warren/testing';
+import { eventually, IdePage, launchChromium, REPO, startWarrenServe, WarrenServe } from '@warren/testing';
 
 const EDIT = '// edited in the browser through the gateway';
 
@@ -65,9 +65,7 @@ describe('Warren in the browser through the gateway', () => {
         await page.keyboard.type(EDIT);
         await page.keyboard.press('Control+S');
         const file = path.join(warren.files('default', 'hello'), 'main.go');
-        for (let i = 0; i < 40 && !fs.readFileSync(file, 'utf8').includes(EDIT); i++) {
-            await new Promise(resolve => setTimeout(resolve, 250));
-        }
+        await eventually('the edit on disk', () => fs.readFileSync(file, 'utf8').includes(EDIT) || undefined, 10_000).catch(() => undefined);
         assert.match(fs.readFileSync(file, 'utf8'), new RegExp(EDIT));
     });
 
@@ -132,9 +130,7 @@ describe('Warren in the browser through the gateway', () => {
         await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
         await row('hello').waitFor({ state: 'detached', timeout: 60_000 });
         await page.getByRole('button', { name: 'Create workspace' }).waitFor();
-        for (let i = 0; i < 40 && fs.existsSync(warren.files('default', 'hello')); i++) {
-            await new Promise(resolve => setTimeout(resolve, 250));
-        }
+        await eventually('its files gone', () => !fs.existsSync(warren.files('default', 'hello')) || undefined, 10_000).catch(() => undefined);
         assert.equal(fs.existsSync(warren.files('default', 'hello')), false, 'its files are gone');
     });
 });

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '@warren/ide-launcher';
-import { Answer, BrowserLike } from '@warren/testing';
+import { Answer, BrowserLike, eventually } from '@warren/testing';
 
 const MAIN = path.join(__dirname, 'main.js');
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -39,18 +39,13 @@ describe('the warren CLI', () => {
         return { code: r.status, stdout: r.stdout, stderr: r.stderr };
     };
     const phase = async (id: string, want: string): Promise<Record<string, unknown>> => {
-        const deadline = Date.now() + 60_000;
-        for (;;) {
+        let last = '';
+        return eventually(`${id} to reach ${want}`, () => {
             const r = warren('workspace', 'get', id, '-o', 'json');
-            const ws = r.code === 0 ? JSON.parse(r.stdout) : undefined;
-            if (ws?.status?.phase === want) {
-                return ws;
-            }
-            if (Date.now() > deadline) {
-                throw new Error(`${id} never reached ${want}: ${r.stdout}${r.stderr}`);
-            }
-            await new Promise(resolve => setTimeout(resolve, 250));
-        }
+            last = `${r.stdout}${r.stderr}`;
+            const ws = r.code === 0 ? JSON.parse(r.stdout) as Record<string, { phase?: string }> : undefined;
+            return ws?.status?.phase === want ? ws : undefined;
+        }, 60_000).catch(err => { throw new Error(`${(err as Error).message}: ${last}`); });
     };
 
     let loginUrl: string;
