@@ -50,8 +50,14 @@ ensure_system_packages() {
   command -v python3 >/dev/null || missing+=(python3)
   command -v pkg-config >/dev/null || missing+=(pkg-config)
   pkg-config --exists libsecret-1 2>/dev/null || missing+=(libsecret-1-dev)
+  # As root, every tenant's IDE runs as its own Unix user in a bubblewrap sandbox (doc/security.md).
+  if is_root; then
+    command -v bwrap >/dev/null || missing+=(bubblewrap)
+    command -v setpriv >/dev/null || missing+=(util-linux)
+    command -v useradd >/dev/null || missing+=(passwd)
+  fi
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
-  info "build tools and libsecret headers present"
+  info "build tools and libsecret headers present$(is_root && echo ', and bubblewrap for the sandbox')"
 }
 
 ensure_chromium() {

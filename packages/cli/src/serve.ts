@@ -90,6 +90,8 @@ export function registerServe(program: Command): void {
         .option('--idle-check-seconds <n>', 'how often idle workspaces are looked for', '15')
         .action(async (opts: ServeOptions) => {
             const { publicUrl } = check(opts);
+            // Whatever the control plane writes (keys, databases, logs) is its own user's alone.
+            process.umask(0o077);
             const dir = dataDir(opts.dataDir);
             const owner = { ...defaultOwner(), tenant: opts.ownerTenant ?? 'default' };
             const plane = await startControlPlane({

@@ -2,3 +2,5 @@ export * from './ide-settings';
 export * from './port';
 export * from './start-ide';
 export * from './process-stat';
+export * from './sandbox';
+export * from './ide-identity';

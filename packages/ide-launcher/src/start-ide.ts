@@ -2,9 +2,11 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { warrenCacheDir } from '@warren/go-toolchain';
+import { IDE_ENV } from '@warren/workspace-api/lib/ide-contract';
 import { seedIdeSettings } from './ide-settings';
 import { checkPortFree } from './port';
 import { listPids, processStat } from './process-stat';
+import { SandboxSpec, sandboxCommand } from './sandbox';
 
 export interface IdeOptions {
     /** The workspace folder the IDE opens. */
@@ -26,6 +28,10 @@ export interface IdeOptions {
     startTimeoutMs?: number;
     /** Append the backend's output to this file instead of piping it (the IDE then outlives this process). */
     logFile?: string;
+    /** Every request must carry this in IDE_SECRET_HEADER (ide-guard.ts); none: the IDE answers anyone who reaches its port. */
+    secret?: string;
+    /** Run as the tenant's user in a bubblewrap sandbox (sandbox.ts); none: as this process's user, seeing what it sees. */
+    sandbox?: SandboxSpec;
 }
 
 export interface IdeHandle {
@@ -96,6 +102,8 @@ export async function spawnIde(options: IdeOptions): Promise<SpawnedIde> {
     const seeded = seedIdeSettings(options.configDir);
     if (seeded.warning) {
         console.warn(`warning: ${seeded.warning}`);
+    } else if (options.sandbox) {
+        fs.chownSync(seeded.file, options.sandbox.uid, options.sandbox.gid); // the IDE writes its own settings
     }
     const baseEnv = options.env ?? process.env;
     const env: NodeJS.ProcessEnv = {
@@ -104,13 +112,19 @@ export async function spawnIde(options: IdeOptions): Promise<SpawnedIde> {
         SHELL: baseEnv.SHELL || '/bin/bash',
         WARREN_CACHE_DIR: warrenCacheDir(baseEnv)
     };
-    const args = [ideMainOf(appDir), workspace, `--hostname=${host}`, `--port=${options.port}`];
-    if (pluginsDir) {
-        args.push(`--plugins=local-dir:${path.resolve(pluginsDir)}`);
+    const node = [process.execPath];
+    if (options.secret) {
+        node.push('--require', path.join(__dirname, 'ide-guard.js'));
+        env[IDE_ENV.secret] = options.secret;
     }
+    node.push(ideMainOf(appDir), workspace, `--hostname=${host}`, `--port=${options.port}`);
+    if (pluginsDir) {
+        node.push(`--plugins=local-dir:${path.resolve(pluginsDir)}`);
+    }
+    const [command, ...args] = options.sandbox ? sandboxCommand(options.sandbox, node, workspace) : node;
     const logFd = options.logFile ? openLog(options.logFile) : undefined;
     const logStart = options.logFile ? fs.fstatSync(logFd!).size : 0;
-    const child = spawn(process.execPath, args, { cwd: workspace, env, stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe'], detached: true });
+    const child = spawn(command, args, { cwd: workspace, env, stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe'], detached: true });
     if (logFd !== undefined) {
         fs.closeSync(logFd);
         child.unref();

@@ -6,9 +6,13 @@ import * as path from 'path';
  * Opens one of Warren's SQLite files: WAL, so that a crash (even kill -9) loses no committed write;
  * synchronous=FULL; foreign keys on; and the schema brought up to date, one step per entry of
  * `migrations`, each in a transaction and recorded in user_version. A file newer than this Warren is refused.
+ * The file is this user's alone (0600, in a 0700 folder when made here); SQLite gives its -wal and
+ * -shm files the same mode.
  */
 export function openDatabase(file: string, migrations: readonly string[]): Database.Database {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    fs.chmodSync(file, 0o600);
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');

@@ -4,10 +4,17 @@
  *
  * - The manager calls the IDE at `<ide url>${IDE_ENDPOINTS_PATH}/…` with the workspace's token as bearer.
  * - The IDE posts heartbeats to `${WARREN_ACTIVITY_URL}${HEARTBEAT_PATH}` with the same token.
+ * - Every request to an IDE, from the gateway's proxy or the manager, carries the workspace's IDE
+ *   secret in IDE_SECRET_HEADER; the IDE answers 401 to anything without it, before Theia sees it.
  */
 
 /** The prefix of the IDE's endpoints; the gateway never passes it through from a browser. */
 export const IDE_ENDPOINTS_PATH = '/_warren/v1';
+/** The header that carries a workspace's IDE secret (lower case, as Node gives header names). */
+export const IDE_SECRET_HEADER = 'x-warren-ide-secret';
+/** GET, without the secret: the IDE answers `{ proof }`, an HMAC of the nonce with its secret (readiness). */
+export const IDE_IDENTITY_PATH = `${IDE_ENDPOINTS_PATH}/identity`;
+export const IDE_NONCE_HEADER = 'x-warren-nonce';
 export const IDLE_WARNING_PATH = `${IDE_ENDPOINTS_PATH}/idle-warning`;
 export const PREPARE_STOP_PATH = `${IDE_ENDPOINTS_PATH}/prepare-stop`;
 /** Relative to WARREN_ACTIVITY_URL. */
@@ -19,6 +26,8 @@ export const IDE_ENV = {
     activityUrl: 'WARREN_ACTIVITY_URL',
     /** The workspace's secret; the IDE removes it from its environment at start. */
     token: 'WARREN_WORKSPACE_TOKEN',
+    /** The IDE secret that every request to the IDE must carry; removed from the environment before Theia starts. */
+    secret: 'WARREN_IDE_SECRET',
     /** `tenant/id`, for log lines. */
     workspace: 'WARREN_WORKSPACE',
     /** How often to send a heartbeat while something happens. */

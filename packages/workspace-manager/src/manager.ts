@@ -9,7 +9,7 @@ import { workspaceService } from './api/workspace-service';
 import { DEFAULT_CLASSES, WorkspaceClass } from './classes';
 import { heartbeatHandler } from './ide/heartbeat-endpoint';
 import { IdeClient } from './ide/ide-client';
-import { WorkspaceTokens } from './ide/workspace-tokens';
+import { WorkspaceTokens, writeSecretFile } from './ide/workspace-tokens';
 import { jsonLog } from '@warren/service-support';
 import { IdleClock, IdleOptions } from './lifecycle/idle-clock';
 import { ManagerMetrics } from './metrics';
@@ -42,6 +42,10 @@ export interface ManagerOptions {
     reconciler?: Omit<ReconcilerOptions, 'restartCrashed' | 'idleStopsAt'>;
     /** More metrics served on the same endpoint (the gateway's, when it runs in this process). */
     extraMetrics?: Registry[];
+    /** Each tenant's IDEs as its own Unix user in a sandbox; default: when run as root (doc/security.md). */
+    sandbox?: boolean;
+    /** Only this tenant may run workspaces: set where IDEs are not sandboxed. */
+    onlyTenant?: string;
 }
 
 export interface Manager {
@@ -52,6 +56,8 @@ export interface Manager {
     adminToken?: string;
     store: WorkspaceStore;
     tokens: TokenStore;
+    /** The secret a workspace's IDE wants on every request (the gateway's proxy adds it). */
+    ideSecret(tenant: string, id: string): string;
     /** Stops serving and reconciling. Running IDEs keep running: the next start adopts them (doc/lifecycle.md). */
     stop(): Promise<void>;
 }
@@ -64,12 +70,14 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     const log = options.log ?? jsonLog;
     const host = options.host ?? '127.0.0.1';
     const classes = new Map((options.classes ?? DEFAULT_CLASSES).map(c => [c.name, c]));
+    fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(options.dataDir, 0o700); // secrets and databases inside: this user's alone
     const store = new SqliteStore(path.join(options.dataDir, 'warren.db'));
     const server = new grpc.Server({ 'grpc.max_receive_message_length': options.maxMessageBytes ?? 64 * 1024 });
     let httpServer: http.Server | undefined;
     try {
         const adminToken = await firstAdminToken(store, options.dataDir);
-        const workspaceTokens = WorkspaceTokens.fromFile(path.join(options.dataDir, WORKSPACE_KEY_FILE));
+        const workspaceTokens = WorkspaceTokens.fromFile(path.join(options.dataDir, WORKSPACE_KEY_FILE), msg => log({ level: 'warn', msg }));
         const ide = new IdeClient(workspaceTokens);
         const intents = new Intents(store);
         const metrics = new ManagerMetrics(store, options.extraMetrics);
@@ -82,7 +90,8 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
         const httpPort = (httpServer.address() as { port: number }).port;
         const activityUrl = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${httpPort}`;
         const provider = new LocalProvider({
-            dataDir: options.dataDir, templateDir: options.templateDir,
+            dataDir: options.dataDir, templateDir: options.templateDir, sandbox: options.sandbox, onlyTenant: options.onlyTenant,
+            secretOf: ws => workspaceTokens.ideSecret(ws.tenant, ws.id),
             workspaceEnv: ws => ({
                 [IDE_ENV.activityUrl]: activityUrl,
                 [IDE_ENV.token]: workspaceTokens.token(ws.tenant, ws.id),
@@ -139,6 +148,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
             adminToken,
             store,
             tokens: store,
+            ideSecret: (tenant, id) => workspaceTokens.ideSecret(tenant, id),
             stop: async () => {
                 metrics.setReady(false);
                 // Watch streams never end by themselves: give calls in flight a moment, then close the rest.
@@ -170,7 +180,6 @@ async function firstAdminToken(store: SqliteStore, dataDir: string): Promise<str
         return undefined;
     }
     const { token } = await store.createToken(undefined, 'first admin token');
-    const file = path.join(dataDir, 'admin-token');
-    fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+    writeSecretFile(path.join(dataDir, 'admin-token'), `${token}\n`);
     return token;
 }

@@ -1,4 +1,4 @@
-import { IdleWarningRequest, PREPARE_STOP_PATH, IDLE_WARNING_PATH, PrepareStopRefusal, PrepareStopResponse } from '@warren/workspace-api';
+import { IDE_SECRET_HEADER, IdleWarningRequest, PREPARE_STOP_PATH, IDLE_WARNING_PATH, PrepareStopRefusal, PrepareStopResponse } from '@warren/workspace-api';
 import { WorkspaceTokens } from './workspace-tokens';
 
 /** What an IDE said to "save your editors, you are about to stop". */
@@ -43,7 +43,10 @@ export class IdeClient {
     protected async call(ws: { tenant: string; id: string }, ideUrl: string, path: string, body: object): Promise<{ status: number; body: Record<string, unknown> }> {
         const res = await fetch(new URL(path, ideUrl), {
             method: 'POST',
-            headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${this.tokens.token(ws.tenant, ws.id)}` },
+            headers: {
+                'Content-Type': 'application/json', Authorization: `Bearer ${this.tokens.token(ws.tenant, ws.id)}`,
+                [IDE_SECRET_HEADER]: this.tokens.ideSecret(ws.tenant, ws.id)
+            },
             body: JSON.stringify(body),
             signal: AbortSignal.timeout(this.timeoutMs)
         });

@@ -10,17 +10,34 @@ import * as path from 'path';
 export class WorkspaceTokens {
     constructor(protected readonly key: Buffer) { }
 
-    /** Reads the key, making it on first use. */
-    static fromFile(file: string): WorkspaceTokens {
-        if (!fs.existsSync(file)) {
-            fs.mkdirSync(path.dirname(file), { recursive: true });
-            fs.writeFileSync(file, crypto.randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+    /**
+     * Reads the key, making it on first use: written to a temporary file and renamed, so that a full
+     * disk or a crash never leaves a half-written key. One that an older Warren left empty or short
+     * is replaced, said in warn: it cannot have signed anything that still works.
+     */
+    static fromFile(file: string, warn: (message: string) => void = () => undefined): WorkspaceTokens {
+        let text: string | undefined;
+        try {
+            text = fs.readFileSync(file, 'utf8').trim();
+        } catch (err) {
+            if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+                throw new Error(`cannot read ${file}: ${(err as Error).message}. Give this user access to the data folder.`);
+            }
         }
-        const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'hex');
-        if (key.length < 32) {
-            throw new Error(`${file} does not hold a 32-byte hex key: delete it and Warren makes a new one (running IDEs then need a restart).`);
+        if (text !== undefined && /^[0-9a-f]{64,}$/.test(text)) {
+            return new WorkspaceTokens(Buffer.from(text, 'hex'));
         }
+        if (text !== undefined) {
+            warn(`${file} held no valid key (${text.length} characters; an earlier start was interrupted, perhaps by a full disk): made a new one`);
+        }
+        const key = crypto.randomBytes(32);
+        writeSecretFile(file, key.toString('hex'));
         return new WorkspaceTokens(key);
+    }
+
+    /** The secret that every request to this workspace's IDE carries (IDE_SECRET_HEADER); the IDE holds it, its tenant may read it. */
+    ideSecret(tenant: string, id: string): string {
+        return crypto.createHmac('sha256', this.key).update(`ide-secret/${tenant}/${id}`).digest('base64url');
     }
 
     token(tenant: string, id: string): string {
@@ -40,5 +57,24 @@ export class WorkspaceTokens {
 
     protected sign(tenant: string, id: string): string {
         return crypto.createHmac('sha256', this.key).update(`${tenant}/${id}`).digest('base64url');
+    }
+}
+
+/** Writes a file only this user reads, whole or not at all: a temporary file beside it, flushed, then renamed. */
+export function writeSecretFile(file: string, text: string): void {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const tmp = `${file}.tmp-${process.pid}`;
+    try {
+        const fd = fs.openSync(tmp, 'w', 0o600);
+        try {
+            fs.writeSync(fd, text);
+            fs.fsyncSync(fd);
+        } finally {
+            fs.closeSync(fd);
+        }
+        fs.renameSync(tmp, file);
+    } catch (err) {
+        fs.rmSync(tmp, { force: true });
+        throw new Error(`cannot write ${file}: ${(err as Error).message}. Free some disk space or fix the data folder's permissions, then start again.`);
     }
 }

@@ -13,7 +13,10 @@ export interface IdeProcess {
 
 /**
  * Every IDE backend on this machine that serves a workspace folder of this data folder, found in
- * /proc: a process group leader whose command line is `node <app>/lib/backend/main.js <data>/tenants/<tenant>/workspaces/<id>/files --port=N`.
+ * /proc: a process group leader of this process's user whose command line runs
+ * `<app>/lib/backend/main.js <data>/tenants/<tenant>/workspaces/<id>/files --port=N` (directly with
+ * node, or through bwrap and setpriv in a sandbox). Tenants' own processes never count, whatever
+ * their command line says: one that posed as another tenant's IDE would be sent that tenant's traffic.
  * This is how IDEs are found again after any crash of the manager, even one between launching an
  * IDE and writing down its pid.
  */
@@ -31,14 +34,9 @@ export function findIdeProcesses(dataDir: string): Map<WorkspaceKey, IdeProcess[
 }
 
 function ideOf(pid: number, tenants: string): IdeProcess | undefined {
-    let argv: string[];
-    try {
-        argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    } catch {
-        return undefined;
-    }
-    const [, main, folder] = argv;
-    if (!main?.endsWith(path.join('lib', 'backend', 'main.js')) || !folder?.startsWith(tenants)) {
+    const argv = commandLineOf(pid);
+    const folder = argv && folderArg(argv);
+    if (!argv || !folder?.startsWith(tenants)) {
         return undefined;
     }
     const parts = folder.slice(tenants.length).split(path.sep);
@@ -49,16 +47,31 @@ function ideOf(pid: number, tenants: string): IdeProcess | undefined {
     return groupLeader(pid) ? { pid, port, tenant: parts[0], id: parts[2] } : undefined;
 }
 
+/** The command line of a process this user runs; undefined for other users' processes (a sandboxed tenant's among them). */
+function commandLineOf(pid: number): string[] | undefined {
+    try {
+        if (fs.statSync(`/proc/${pid}`).uid !== process.getuid?.()) {
+            return undefined;
+        }
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+        return undefined;
+    }
+}
+
+/** The argument after the backend's main.js: the workspace folder. */
+function folderArg(argv: string[]): string | undefined {
+    const main = argv.findIndex(a => a.endsWith(path.join('lib', 'backend', 'main.js')));
+    return main > 0 ? argv[main + 1] : undefined;
+}
+
 /** The IDE backend leads its process group; its children (plugin hosts, watchers) do not. */
 function groupLeader(pid: number): boolean {
     return processStat(pid)?.pgrp === pid;
 }
 
-/** The pid is alive and is the IDE of that folder (a reused pid belongs to some other program). */
+/** The pid is alive and is the IDE of that folder, run by this user (a reused pid belongs to some other program). */
 export function isIdeOf(pid: number, folder: string): boolean {
-    try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[2] === folder;
-    } catch {
-        return false;
-    }
+    const argv = commandLineOf(pid);
+    return argv !== undefined && folderArg(argv) === folder;
 }

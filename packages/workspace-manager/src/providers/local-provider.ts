@@ -1,22 +1,35 @@
-import { ChildProcess } from 'child_process';
+import { ChildProcess, execFile } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { promisify } from 'util';
 import { Worker } from 'worker_threads';
-import { DNS_LABEL, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
-import { canConnect, freePort, spawnIde, stopProcessGroup } from '@warren/ide-launcher';
+import { DNS_LABEL, IDE_IDENTITY_PATH, IDE_NONCE_HEADER, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
+import { canConnect, defaultAppDir, freePort, ideProvesIdentity, SandboxSpec, spawnIde, stopProcessGroup } from '@warren/ide-launcher';
+import { locateGo, warrenCacheDir } from '@warren/go-toolchain';
 import { memoryBytes, WorkspaceClass } from '../classes';
 import { Observation } from '../lifecycle/phase';
 import { WorkspaceRecord } from '../model';
 import { findIdeProcesses, IdeProcess, isIdeOf } from './ide-processes';
 import { Provider, RuntimeFacts, WorkspaceRef } from './provider';
+import { TenantUser, TenantUsers } from './tenant-users';
 
 export interface LocalProviderOptions {
     /** The data folder; workspaces live in <dataDir>/tenants/<tenant>/workspaces/<id>. */
     dataDir: string;
     /** Files a new workspace starts with (e.g. examples/hello); empty folder when absent. */
     templateDir?: string;
-    /** The environment IDEs inherit (PATH with go on it). */
+    /** The control plane's environment: where go and Warren's tools are found, and the few variables IDES_ENV_PASSED names. */
     env?: NodeJS.ProcessEnv;
+    /**
+     * Each tenant's IDEs run as its own Unix user in a bubblewrap sandbox: the default as root. Off
+     * (an ordinary user's Warren), IDEs run as this user and see what it sees (doc/security.md).
+     */
+    sandbox?: boolean;
+    /** Only this tenant may run workspaces (set where IDEs are not sandboxed: they would all be one Unix user). */
+    onlyTenant?: string;
+    /** The secret every request to a workspace's IDE must carry (ide-guard); none: IDEs answer anyone. */
+    secretOf?: (ws: WorkspaceRef) => string;
     /** How often adopted IDEs are checked for life. */
     pollMs?: number;
     /** More environment for one workspace's IDE (where to send heartbeats and the workspace's token). */
@@ -54,9 +67,12 @@ export class LocalProvider implements Provider {
     protected readonly poll: NodeJS.Timeout;
     protected readonly dataDir: string;
     protected scan?: { at: number; found: Map<WorkspaceKey, IdeProcess[]> };
+    protected readonly sandboxed: boolean;
+    protected readonly users = new TenantUsers();
 
     constructor(protected readonly options: LocalProviderOptions) {
         this.dataDir = path.resolve(options.dataDir);
+        this.sandboxed = options.sandbox ?? process.getuid?.() === 0;
         // Processes this manager launched report their exit; adopted ones are polled.
         this.poll = setInterval(() => this.checkAdopted(), options.pollMs ?? 2_000);
         this.poll.unref();
@@ -65,14 +81,14 @@ export class LocalProvider implements Provider {
     }
 
     /** The workspace's folders; ids are checked again here because they become paths. */
-    paths(ws: WorkspaceRef): { root: string; files: string; home: string; config: string; log: string; runtime: string } {
+    paths(ws: WorkspaceRef): { root: string; files: string; home: string; config: string; tmp: string; etc: string; log: string; runtime: string } {
         if (!DNS_LABEL.test(ws.tenant) || !DNS_LABEL.test(ws.id)) {
             throw new Error(`refusing a path for tenant "${ws.tenant}" and workspace "${ws.id}": not DNS-1123 labels`);
         }
         const root = path.join(this.dataDir, 'tenants', ws.tenant, 'workspaces', ws.id);
         return {
             root, files: path.join(root, 'files'), home: path.join(root, 'home'), config: path.join(root, 'ide-config'),
-            log: path.join(root, 'logs', 'ide.log'), runtime: path.join(root, 'runtime.json')
+            tmp: path.join(root, 'tmp'), etc: path.join(root, 'sandbox-etc'), log: path.join(root, 'logs', 'ide.log'), runtime: path.join(root, 'runtime.json')
         };
     }
 
@@ -96,7 +112,7 @@ export class LocalProvider implements Provider {
         }
         if (rt && isIdeOf(rt.pid, p.files)) {
             this.watched.set(key, { tenant: ws.tenant, id: ws.id });
-            const ready = await canConnect(rt.port, '127.0.0.1');
+            const ready = await this.answers(ws, rt.port);
             return {
                 storage, runtime: ready ? 'running' : 'starting', ready, launchedAt: rt.launchedAt, url: `http://127.0.0.1:${rt.port}/`,
                 node: 'local', runtimeId: String(rt.pid), notes, lastWords: ready ? undefined : lastLine(p.log).replace(/^; /, '') || undefined
@@ -118,19 +134,25 @@ export class LocalProvider implements Provider {
         // so that copying a big template does not hold up the event loop that proxies every tenant.
         const staging = `${p.files}.tmp-${process.pid}`;
         await fs.promises.rm(staging, { recursive: true, force: true });
-        await fs.promises.mkdir(path.dirname(p.files), { recursive: true });
+        await fs.promises.mkdir(path.dirname(p.files), { recursive: true, mode: 0o700 });
         if (this.options.templateDir) {
             await fs.promises.cp(this.options.templateDir, staging, { recursive: true });
         } else {
             await fs.promises.mkdir(staging);
         }
-        await fs.promises.mkdir(p.home, { recursive: true });
+        await fs.promises.mkdir(p.home, { recursive: true, mode: 0o700 });
+        await fs.promises.chmod(staging, 0o700);
         await fs.promises.rename(staging, p.files);
     }
 
     async start(ws: WorkspaceRecord, cls: WorkspaceClass): Promise<void> {
         const key = workspaceKey(ws);
         const p = this.paths(ws);
+        if (this.options.onlyTenant !== undefined && ws.tenant !== this.options.onlyTenant) {
+            throw new Error(`tenant ${ws.tenant} cannot run workspaces here: Warren runs as the ordinary user ${userName()}, so every IDE would run `
+                + `as that user and tenants would not be apart; only the owner's tenant ${this.options.onlyTenant} may. Run Warren as root `
+                + '(each tenant then gets its own Unix user and sandbox), or use the kubernetes provider.');
+        }
         this.notes.set(key, unsupportedOf(cls));
         const rt = readRuntime(p.runtime);
         if (rt && isIdeOf(rt.pid, p.files)) {
@@ -143,7 +165,11 @@ export class LocalProvider implements Provider {
         }
         this.exits.delete(key);
         const port = await freePort();
-        const ide = await spawnIde({ workspace: p.files, configDir: p.config, port, env: this.environment(ws, cls, p.home), logFile: p.log });
+        const sandbox = this.sandboxed ? await this.sandboxOf(ws, await this.users.ensure(ws.tenant)) : undefined;
+        const ide = await spawnIde({
+            workspace: p.files, configDir: p.config, port, env: this.environment(ws, cls, p.home), logFile: p.log,
+            secret: this.options.secretOf?.(ws), sandbox
+        });
         // Written down at once: if the manager dies now, the next one adopts this IDE instead of launching another.
         await writeRuntime(p.runtime, { pid: ide.process.pid!, port, launchedAt: Date.now() });
         this.watched.set(key, { tenant: ws.tenant, id: ws.id });
@@ -246,10 +272,60 @@ export class LocalProvider implements Provider {
         return rt;
     }
 
-    /** The workspace's environment: Go caches inside it, its Go settings, and what the class says of memory. */
+    /** Readiness: the port answers, and (with a secret) proves to be this workspace's IDE, not a program that took its port. */
+    protected async answers(ws: WorkspaceRef, port: number): Promise<boolean> {
+        const secret = this.options.secretOf?.(ws);
+        return secret
+            ? ideProvesIdentity(`http://127.0.0.1:${port}/`, secret, { identity: IDE_IDENTITY_PATH, nonceHeader: IDE_NONCE_HEADER })
+            : canConnect(port, '127.0.0.1');
+    }
+
+    /**
+     * The sandbox of a workspace's IDE: its own folders writable and owned by the tenant's user, the
+     * Go toolchain, Warren's IDE and tools read-only, a private /tmp, and the data folder hidden.
+     */
+    protected async sandboxOf(ws: WorkspaceRecord, user: TenantUser): Promise<SandboxSpec> {
+        const p = this.paths(ws);
+        await fs.promises.rm(p.tmp, { recursive: true, force: true });
+        const own = [p.files, p.home, p.config, p.tmp];
+        for (const dir of own) {
+            await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+        }
+        // A workspace made before sandboxing, or by an ordinary user's Warren: hand it over once.
+        if ((await fs.promises.stat(p.files)).uid !== user.uid || (await fs.promises.stat(p.home)).uid !== user.uid) {
+            await promisify(execFile)('chown', ['-R', '--no-dereference', `${user.uid}:${user.gid}`, ...own]);
+        } else {
+            await Promise.all(own.map(dir => fs.promises.chown(dir, user.uid, user.gid)));
+        }
+        const env = this.options.env ?? process.env;
+        const go = locateGo(env);
+        const readOnly = [path.dirname(defaultAppDir()), path.join(warrenCacheDir(env), 'tools'), path.dirname(path.dirname(process.execPath))];
+        if (go) {
+            readOnly.push(path.dirname(path.dirname(fs.realpathSync(go))));
+        }
+        return {
+            uid: user.uid, gid: user.gid, userName: user.name, home: p.home, hostname: ws.id,
+            writable: [p.files, p.home, p.config], readOnly: readOnly.filter(dir => fs.existsSync(dir)), hidden: [this.dataDir], tmp: p.tmp, etcDir: p.etc
+        };
+    }
+
+    /**
+     * The workspace's environment, made afresh: PATH, HOME, its Go caches and settings, locale, and
+     * what the class says of memory. Nothing else of the control plane's environment reaches a
+     * tenant's terminal: only the names in IDE_ENV_PASSED (proxy, TLS roots, Go module settings).
+     */
     protected environment(ws: WorkspaceRecord, cls: WorkspaceClass, home: string): NodeJS.ProcessEnv {
+        const operator = this.options.env ?? process.env;
+        const go = locateGo(operator);
+        const passed = Object.fromEntries(IDE_ENV_PASSED.filter(name => operator[name] !== undefined).map(name => [name, operator[name]]));
         const env: NodeJS.ProcessEnv = {
-            ...(this.options.env ?? process.env),
+            ...passed,
+            PATH: [...(go ? [path.dirname(go)] : []), path.join(home, 'go', 'bin'), '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'].join(path.delimiter),
+            LANG: operator.LANG ?? 'C.UTF-8',
+            SHELL: '/bin/bash',
+            USER: this.sandboxed ? undefined : userName(),
+            WARREN_CACHE_DIR: warrenCacheDir(operator),
+            ...(operator.WARREN_GO ? { WARREN_GO: operator.WARREN_GO } : {}),
             HOME: home,
             GOPATH: path.join(home, 'go'),
             GOMODCACHE: path.join(home, 'go', 'pkg', 'mod'),
@@ -282,6 +358,22 @@ export class LocalProvider implements Provider {
 
     protected fire(ref: WorkspaceRef): void {
         this.listeners.forEach(l => l(ref.tenant, ref.id));
+    }
+}
+
+/** What of the control plane's environment an IDE gets: reaching the network and the module proxy, and the locale. */
+export const IDE_ENV_PASSED = [
+    'LC_ALL', 'LC_CTYPE', 'TZ', 'TERM',
+    'GOPROXY', 'GONOPROXY', 'GOPRIVATE', 'GONOSUMDB', 'GONOSUMCHECK', 'GOSUMDB', 'GOINSECURE', 'GOTOOLCHAIN', 'GOFLAGS',
+    'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
+    'SSL_CERT_FILE', 'SSL_CERT_DIR', 'NODE_EXTRA_CA_CERTS', 'GIT_SSL_CAINFO'
+] as const;
+
+function userName(): string {
+    try {
+        return os.userInfo().username;
+    } catch {
+        return String(process.getuid?.());
     }
 }
 
