@@ -26,6 +26,8 @@ export interface WarrenServe {
 export interface WarrenServeOptions {
     /** Reuse this data folder (a restart); by default a new temporary one. It is not removed by stop(). */
     dataDir?: string;
+    /** More environment for `warren serve`, as an operator's shell would have it. */
+    env?: Record<string, string>;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function startWarrenServe(extraArgs: string[] = [], options: Warren
     const grpcPort = await freePort();
     const args = [path.join(REPO, 'packages', 'cli', 'lib', 'main.js'), 'serve', '--data-dir', dataDir, '--port', String(port),
         '--grpc-port', String(grpcPort), '--metrics-port', '0', '--template', path.join(REPO, 'examples', 'hello'), ...extraArgs];
-    const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GOTELEMETRY: 'off' } });
+    const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GOTELEMETRY: 'off', ...options.env } });
     let out = '';
     const loginUrl = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`warren serve printed no login link in 60 s:\n${out}`)), 60_000);
