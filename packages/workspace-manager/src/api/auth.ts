@@ -1,7 +1,7 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import { TokenStore } from '../store/workspace-store';
 import { ApiError } from './api-error';
-import { checkLabel } from './validation';
+import { checkTenant } from './validation';
 
 /** Who is calling: a tenant, or an admin who may name any tenant. */
 export interface Caller {
@@ -37,5 +37,5 @@ export function tenantOf(caller: Caller, requested: string | undefined, required
         }
         return undefined;
     }
-    return checkLabel('tenant', requested);
+    return checkTenant(requested);
 }

@@ -1,4 +1,4 @@
-import { DNS_LABEL, printable } from '@warren/workspace-api';
+import { DNS_LABEL, printable, tenantProblem } from '@warren/workspace-api';
 import { ApiError } from './api-error';
 
 /** The Go settings a tenant may give a workspace; the rest of its environment is Warren's. */
@@ -13,6 +13,15 @@ export function checkLabel(what: string, value: unknown): string {
         throw ApiError.invalid(`${what} "${printable(value)}" is not a DNS-1123 label: use lower-case letters, digits and '-', start with a letter, end with a letter or digit, at most 63 characters.`);
     }
     return value;
+}
+
+/** A tenant name: the one rule of @warren/workspace-api (no "--", which splits workspace host names, at most 40). */
+export function checkTenant(value: unknown): string {
+    const problem = tenantProblem(value);
+    if (problem) {
+        throw ApiError.invalid(`tenant ${problem}`);
+    }
+    return value as string;
 }
 
 export function checkName(value: unknown, fallback: string): string {

@@ -62,9 +62,9 @@ export class WorkspaceTokens {
 
 /** Writes a file only this user reads, whole or not at all: a temporary file beside it, flushed, then renamed. */
 export function writeSecretFile(file: string, text: string): void {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     const tmp = `${file}.tmp-${process.pid}`;
     try {
+        fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
         const fd = fs.openSync(tmp, 'w', 0o600);
         try {
             fs.writeSync(fd, text);
@@ -74,7 +74,11 @@ export function writeSecretFile(file: string, text: string): void {
         }
         fs.renameSync(tmp, file);
     } catch (err) {
-        fs.rmSync(tmp, { force: true });
+        try {
+            fs.rmSync(tmp, { force: true });
+        } catch {
+            // nothing was made
+        }
         throw new Error(`cannot write ${file}: ${(err as Error).message}. Free some disk space or fix the data folder's permissions, then start again.`);
     }
 }

@@ -50,7 +50,9 @@ function ideOf(pid: number, tenants: string): IdeProcess | undefined {
 /** The command line of a process this user runs; undefined for other users' processes (a sandboxed tenant's among them). */
 function commandLineOf(pid: number): string[] | undefined {
     try {
-        if (fs.statSync(`/proc/${pid}`).uid !== process.getuid?.()) {
+        // The credentials themselves: /proc/<pid>'s owner is root for any process that makes itself non-dumpable.
+        const uids = /^Uid:\s+(.*)$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1].trim().split(/\s+/).map(Number);
+        if (!uids || uids.some(uid => uid !== process.getuid?.())) {
             return undefined;
         }
         return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
