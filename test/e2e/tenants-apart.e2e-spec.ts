@@ -148,7 +148,7 @@ describe('tenants on one machine are apart', { skip: process.getuid?.() !== 0 ? 
     });
 
     it('should close t1\'s open IDE WebSocket within seconds of signing out', async () => {
-        const open = () => ideSockets.filter(s => !s.isClosed() && new URL(s.url()).hostname.startsWith('mine--t1.'));
+        const open = (): WebSocket[] => ideSockets.filter(s => !s.isClosed() && new URL(s.url()).hostname.startsWith('mine--t1.'));
         assert.ok(open().length > 0, 'the IDE tab has a live WebSocket through the gateway');
         await dashboard.bringToFront();
         await dashboard.locator('#sign-out').click();
