@@ -87,7 +87,7 @@ async function createListening(client: ManagerClient, id: string, stepName: stri
         onSent?.(call);
         return call;
     }, id, isRunning, 'create → running', timeoutMs));
-    const listening = await step(stepName, () => untilListening(created.workspace, created.at, sent, timeoutMs));
+    const listening = await step(stepName, () => untilListening(client, created.workspace, created.at, sent, timeoutMs));
     return { sent, runningAt: created.at, answeredAt: listening.answeredAt, listeningMs: listening.listeningMs };
 }
 
@@ -138,11 +138,11 @@ async function victimsRunning(client: ManagerClient, victims: string[], log: Log
             return;
         }
         if (isRunning(ws, false)) {
-            await waitHttp200(ws.status!.url, START_TIMEOUT_MS);
+            await waitHttp200(ws.status!.url, START_TIMEOUT_MS, client.ideHeaders(id));
             return;
         }
         const started = await step('victim start', () => client.after(() => client.api.startWorkspace({ id }), id, isRunning, 'start → running', START_TIMEOUT_MS));
-        await step('victim start', () => waitHttp200(started.workspace.status!.url, START_TIMEOUT_MS));
+        await step('victim start', () => waitHttp200(started.workspace.status!.url, START_TIMEOUT_MS, client.ideHeaders(id)));
     }));
     log(`victims: ${victims.join(', ')} running; idling ${IDLE_MS / 1000} s`);
     await sleep(IDLE_MS);

@@ -5,7 +5,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { performance } from 'perf_hooks';
-import { phaseFromProto, WatchMessage, WorkspaceClient, WorkspaceMessage } from '@warren/workspace-api';
+import { IDE_SECRET_HEADER, phaseFromProto, WatchMessage, WorkspaceClient, WorkspaceMessage } from '@warren/workspace-api';
 
 /** What a waiter accepts: the workspace's message, and whether it was deleted. */
 type Accept = (ws: WorkspaceMessage, deleted: boolean) => boolean;
@@ -30,8 +30,14 @@ export class ManagerClient {
     private stream: grpc.ClientReadableStream<WatchMessage> | undefined;
     private broken: Error | undefined;
 
-    constructor(address: string, token: string) {
+    /** secretOf: the IDE secret of one of this tenant's workspaces (the manager's ideSecret), which every request to its IDE carries. */
+    constructor(address: string, token: string, private readonly secretOf: (id: string) => string) {
         this.api = new WorkspaceClient(address, token);
+    }
+
+    /** The headers a request straight to a workspace's IDE needs, as the gateway's proxy adds them. */
+    ideHeaders(id: string): Record<string, string> {
+        return { [IDE_SECRET_HEADER]: this.secretOf(id) };
     }
 
     /** Opens the watch stream; a ListWorkspaces round trip after it, so that the stream is subscribed before any call. */

@@ -45,12 +45,12 @@ export async function stopProcessesUnder(dir: string): Promise<number> {
  * Resolves with performance.now() when a GET of url answers 200 (each attempt bounded, the body discarded),
  * trying every 50 ms; rejects after timeoutMs with the last answer or error.
  */
-export async function waitHttp200(url: string, timeoutMs: number): Promise<number> {
+export async function waitHttp200(url: string, timeoutMs: number, headers: Record<string, string> = {}): Promise<number> {
     const deadline = performance.now() + timeoutMs;
     let last = 'no attempt';
     for (;;) {
         try {
-            const res = await fetch(url, { signal: AbortSignal.timeout(HTTP_ATTEMPT_MS) });
+            const res = await fetch(url, { headers, signal: AbortSignal.timeout(HTTP_ATTEMPT_MS) });
             await res.body?.cancel();
             if (res.status === 200) {
                 return performance.now();

@@ -10,7 +10,7 @@ export const DELETE_TIMEOUT_MS = 30_000;
 
 export interface Failure {
     /** direct and manager: one at a time; serial: the serial baseline; concurrent: the bursts and the stops during them. */
-    mode: 'direct' | 'manager' | 'serial' | 'concurrent';
+    mode: 'direct' | 'manager' | 'unsandboxed' | 'serial' | 'concurrent';
     /** 1-based run, workspace or burst; 0 for the warm-up or the mode as a whole. */
     run: number;
     step: string;
@@ -33,8 +33,8 @@ export async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
 }
 
 /** The url of a running workspace answers 200: from t0 to that answer, and to the RUNNING message before it. */
-export async function untilListening(ws: WorkspaceMessage, runningAt: number, t0: number, timeoutMs = START_TIMEOUT_MS): Promise<{ runningMs: number; listeningMs: number; answeredAt: number }> {
-    const answeredAt = await waitHttp200(ws.status!.url, timeoutMs);
+export async function untilListening(client: ManagerClient, ws: WorkspaceMessage, runningAt: number, t0: number, timeoutMs = START_TIMEOUT_MS): Promise<{ runningMs: number; listeningMs: number; answeredAt: number }> {
+    const answeredAt = await waitHttp200(ws.status!.url, timeoutMs, client.ideHeaders(ws.id));
     return { runningMs: Math.round(runningAt - t0), listeningMs: Math.round(answeredAt - t0), answeredAt };
 }
 

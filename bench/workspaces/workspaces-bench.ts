@@ -29,6 +29,9 @@ const MAX_FAILURES_IN_A_ROW = 3;
 const CREATE_TARGET_MS = 4_000;
 const RESUME_TARGET_MS = 3_000;
 const STOP_DURING_STARTS_TARGET_MS = 2_000;
+/** The sandbox may add at most this much to create → listening (p50). */
+const SANDBOX_TARGET_PERCENT = 10;
+const SANDBOXED = process.getuid?.() === 0;
 
 interface WorkspaceRun {
     createToRunningMs: number;
@@ -45,13 +48,13 @@ interface WorkspaceRun {
 async function measureWorkspace(client: ManagerClient, id: string): Promise<WorkspaceRun> {
     const t0 = performance.now();
     const created = await step('create', () => client.after(() => client.api.createWorkspace({ id, name: id, className: 'small' }), id, isRunning, 'create → running', START_TIMEOUT_MS));
-    const create = await step('create', () => untilListening(created.workspace, created.at, t0));
+    const create = await step('create', () => untilListening(client, created.workspace, created.at, t0));
     await sleep(IDLE_MS);
     const rss = treeRss(Number(created.workspace.status!.runtimeId));
     const stop = await step('stop', () => timedStop(client, id));
     const t2 = performance.now();
     const resumed = await step('resume', () => client.after(() => client.api.startWorkspace({ id }), id, isRunning, 'start → running', START_TIMEOUT_MS));
-    const resume = await step('resume', () => untilListening(resumed.workspace, resumed.at, t2));
+    const resume = await step('resume', () => untilListening(client, resumed.workspace, resumed.at, t2));
     await step('stop after resume', () => client.after(() => client.api.stopWorkspace({ id }), id, isStopped, 'stop → stopped', STOP_TIMEOUT_MS));
     return {
         createToRunningMs: create.runningMs,
@@ -105,7 +108,7 @@ function reconcilerConcurrency(): number | undefined {
  * and recorded in managerLog. Cleanup deletes the workspaces, stops the manager, stops any IDE still running from the
  * folder and removes it.
  */
-async function openManager(cleanup: Cleanup, managerLog: ManagerLog): Promise<ManagerClient> {
+async function openManager(cleanup: Cleanup, managerLog: ManagerLog, sandbox?: boolean): Promise<ManagerClient> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-bench-workspaces-'));
     cleanup.add(`Removing ${dataDir}`, () => fs.rmSync(dataDir, { recursive: true, force: true }));
     // Whatever the manager could not stop (an interrupted run, a failed stop): every IDE started in the data folder.
@@ -117,7 +120,7 @@ async function openManager(cleanup: Cleanup, managerLog: ManagerLog): Promise<Ma
     });
     const concurrency = reconcilerConcurrency();
     const manager = await startManager({
-        dataDir, port: await freePort(), templateDir: path.join(REPO, 'examples', 'hello'), idle: false,
+        dataDir, port: await freePort(), templateDir: path.join(REPO, 'examples', 'hello'), idle: false, sandbox,
         ...(concurrency === undefined ? {} : { reconciler: { concurrency } }),
         log: entry => {
             managerLog.record(entry);
@@ -127,7 +130,7 @@ async function openManager(cleanup: Cleanup, managerLog: ManagerLog): Promise<Ma
         }
     });
     cleanup.add('Stopping the manager', () => manager.stop());
-    const client = new ManagerClient(manager.address, (await manager.tokens.createToken(TENANT, 'bench')).token);
+    const client = new ManagerClient(manager.address, (await manager.tokens.createToken(TENANT, 'bench')).token, id => manager.ideSecret(TENANT, id));
     cleanup.add('Closing the gRPC client', () => client.close());
     await client.watch();
     cleanup.add('Deleting the workspaces', async () => {
@@ -140,6 +143,8 @@ async function openManager(cleanup: Cleanup, managerLog: ManagerLog): Promise<Ma
 interface Measured {
     direct: DirectRun[];
     runs: WorkspaceRun[];
+    /** The same workspaces on a manager whose IDEs are not sandboxed (how an ordinary user's Warren runs them); none when not root. */
+    unsandboxed: WorkspaceRun[];
     /** Undefined when the manager did not start. */
     concurrency: ConcurrencyResult | undefined;
 }
@@ -153,6 +158,7 @@ async function measureAll(plan: ConcurrencyPlan, warmup: number, failures: Failu
     const count = plan.count;
     const direct: DirectRun[] = [];
     const runs: WorkspaceRun[] = [];
+    const unsandboxed: WorkspaceRun[] = [];
     let concurrency: ConcurrencyResult | undefined;
     const cleanup = new Cleanup(log);
     const managerLog = new ManagerLog();
@@ -164,8 +170,17 @@ async function measureAll(plan: ConcurrencyPlan, warmup: number, failures: Failu
             log(`manager FAILED: ${(err as Error).message}`);
             failures.push({ mode: 'manager', run: 0, step: 'manager', error: (err as Error).message });
         }
+        // As root the manager sandboxes each IDE; the baseline for that is a second manager that does not, in the same run.
+        let plain: ManagerClient | undefined;
+        if (SANDBOXED) {
+            plain = await openManager(cleanup, managerLog, false).catch(err => {
+                failures.push({ mode: 'unsandboxed', run: 0, step: 'manager', error: (err as Error).message });
+                return undefined;
+            });
+        }
         const directRunner = new Runner('direct', failures);
         const managerRunner = new Runner('manager', failures);
+        const plainRunner = new Runner('unsandboxed', failures);
         for (let i = 0; i < warmup; i++) {
             log(`direct warm-up ${i + 1}/${warmup}`);
             await directRun(log).catch(err => {
@@ -193,6 +208,16 @@ async function measureAll(plan: ConcurrencyPlan, warmup: number, failures: Failu
                         log(`manager ${id} (${i + 1}/${count}): create → 200 ${run.createToListeningMs} ms (running ${run.createToRunningMs} ms), `
                             + `idle RSS ${mb(run.idleRssBytes)} MB, stop ${run.stopMs} ms, resume → 200 ${run.resumeMs} ms (running ${run.resumeToRunningMs} ms)`);
                     }
+                    if (plain) {
+                        const p = plain;
+                        const plainRun = await plainRunner.sample(i + 1, () => measureWorkspace(p, id),
+                            () => deleteWorkspace(p, id).catch(e => log(`deleting unsandboxed ${id}: ${(e as Error).message}`)));
+                        if (plainRun) {
+                            unsandboxed.push(plainRun);
+                            log(`unsandboxed ${id}: create → 200 ${plainRun.createToListeningMs} ms, idle RSS ${mb(plainRun.idleRssBytes)} MB`);
+                        }
+                        await deleteWorkspace(p, id).catch(() => undefined);
+                    }
                 }
             }
         }
@@ -206,7 +231,7 @@ async function measureAll(plan: ConcurrencyPlan, warmup: number, failures: Failu
     } finally {
         await cleanup.runAll();
     }
-    return { direct, runs, concurrency };
+    return { direct, runs, unsandboxed, concurrency };
 }
 
 /** a's percentile minus b's, for p50 and p95; null when either is missing. */
@@ -304,7 +329,7 @@ async function main(): Promise<number> {
     log(`${count} workspaces, ${count} direct starts (+${warmup} warm-up) on ${info.cpus} CPUs; then ${count} serial, `
         + `${plan.bursts} burst(s) of ${count} with ${plan.victims} victim(s)`);
     const failures: Failure[] = [];
-    const { direct, runs, concurrency: measured } = await measureAll(plan, warmup, failures);
+    const { direct, runs, unsandboxed, concurrency: measured } = await measureAll(plan, warmup, failures);
 
     const directSummary = {
         runs: direct.length,
@@ -324,6 +349,23 @@ async function main(): Promise<number> {
         idleProcesses: summarize(runs.map(r => r.idleProcesses))
     };
     const concurrency = concurrencySummary(measured, plan, manager.stopMs);
+    const plainCreate = summarize(unsandboxed.map(r => r.createToListeningMs));
+    const sandboxAddedPercent = manager.createToListeningMs && plainCreate
+        ? round(((manager.createToListeningMs.p50 - plainCreate.p50) / plainCreate.p50) * 100, 1) : null;
+    const sandbox = {
+        sandboxed: SANDBOXED,
+        note: SANDBOXED
+            ? 'manager.* ran each IDE as its tenant\'s Unix user in bubblewrap; unsandboxed.* is the same workspaces on a second manager in the same run with the sandbox off, as an ordinary user\'s Warren runs IDEs'
+            : 'not run as root: IDEs are not sandboxed, so there is nothing to compare',
+        unsandboxed: {
+            runs: unsandboxed.length,
+            createToListeningMs: plainCreate,
+            idleRssMB: summarize(unsandboxed.map(r => mb(r.idleRssBytes)), 1),
+            idleProcesses: summarize(unsandboxed.map(r => r.idleProcesses))
+        },
+        addedToCreateP50Percent: sandboxAddedPercent,
+        addedIdleRssP50MB: manager.idleRssMB && unsandboxed.length ? round(manager.idleRssMB.p50 - summarize(unsandboxed.map(r => mb(r.idleRssBytes)), 1)!.p50, 1) : null
+    };
     const stopP95 = concurrency.stopDuringStarts.stopMs?.p95;
     const report = {
         bench: 'workspaces',
@@ -340,7 +382,9 @@ async function main(): Promise<number> {
             resume: added(manager.resumeMs, directSummary.startMs)
         },
         concurrency,
+        sandbox,
         targets: {
+            sandboxAddsAtMost10Percent: sandboxAddedPercent === null ? null : sandboxAddedPercent <= SANDBOX_TARGET_PERCENT,
             createP50Within4s: manager.createToListeningMs !== null && manager.createToListeningMs.p50 <= CREATE_TARGET_MS,
             resumeP50Within3s: manager.resumeMs !== null && manager.resumeMs.p50 <= RESUME_TARGET_MS,
             stopDuringStartsP95Within2s: stopP95 !== undefined && stopP95 <= STOP_DURING_STARTS_TARGET_MS,
@@ -349,6 +393,7 @@ async function main(): Promise<number> {
                 + `stopDuringStartsP95Within2s: p95 of concurrency.stopDuringStarts.stopMs (StopWorkspace of a running workspace, sent while `
                 + `${count} other workspaces start at once → PHASE_STOPPED, prepare-stop included) <= ${STOP_DURING_STARTS_TARGET_MS} ms; `
                 + 'meant over at least 10 samples (concurrency.stopDuringStarts.samples). '
+                + `sandboxAddsAtMost10Percent: sandbox.addedToCreateP50Percent <= ${SANDBOX_TARGET_PERCENT} (null when not run as root). `
                 + 'A target is false when its metric is missing because every workspace failed.'
         },
         failures
