@@ -28,6 +28,8 @@ export interface WarrenServeOptions {
     dataDir?: string;
     /** More environment for `warren serve`, as an operator's shell would have it. */
     env?: Record<string, string>;
+    /** Run it as this (ordinary) user rather than as this process's user; its temporary folder and HOME are that user's. */
+    user?: { uid: number; gid: number };
 }
 
 /**
@@ -41,7 +43,12 @@ export async function startWarrenServe(extraArgs: string[] = [], options: Warren
     const grpcPort = await freePort();
     const args = [path.join(REPO, 'packages', 'cli', 'lib', 'main.js'), 'serve', '--data-dir', dataDir, '--port', String(port),
         '--grpc-port', String(grpcPort), '--metrics-port', '0', '--template', path.join(REPO, 'examples', 'hello'), ...extraArgs];
-    const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GOTELEMETRY: 'off', ...options.env } });
+    const asUser = options.user ? { uid: options.user.uid, gid: options.user.gid } : {};
+    if (options.user) {
+        fs.chownSync(tmp, options.user.uid, options.user.gid);
+    }
+    const env = { ...process.env, GOTELEMETRY: 'off', ...(options.user ? { HOME: tmp, USER: 'nobody' } : {}), ...options.env };
+    const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env, ...asUser });
     let out = '';
     const loginUrl = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`warren serve printed no login link in 60 s:\n${out}`)), 60_000);

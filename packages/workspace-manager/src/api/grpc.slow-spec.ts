@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '@warren/ide-launcher';
 import { eventually } from '@warren/testing';
-import { loadProto } from '@warren/workspace-api';
+import { IDE_SECRET_HEADER, loadProto } from '@warren/workspace-api';
 import { Workspace__Output } from '@warren/workspace-api/lib/generated/warren/workspace/v1/Workspace';
 import { WorkspaceServiceClient } from '@warren/workspace-api/lib/generated/warren/workspace/v1/WorkspaceService';
 import { Manager, startManager } from '../manager';
@@ -109,7 +109,8 @@ describe('the workspace manager\'s gRPC API', () => {
         const versions = seen.map(w => Number(w.status!.version));
         assert.deepEqual(versions, [...versions].sort((a, b) => a - b));
         const url = seen[seen.length - 1].status!.url;
-        assert.equal((await fetch(url)).status, 200);
+        assert.equal((await fetch(url)).status, 401, 'the IDE answers only requests with its secret');
+        assert.equal((await fetch(url, { headers: { [IDE_SECRET_HEADER]: manager.ideSecret('alice', 'api') } })).status, 200);
     });
 
     it('should keep tenants apart: another tenant\'s workspace does not exist for them', async () => {

@@ -142,6 +142,12 @@ export class LocalProvider implements Provider {
         }
         await fs.promises.mkdir(p.home, { recursive: true, mode: 0o700 });
         await fs.promises.chmod(staging, 0o700);
+        if (this.sandboxed) {
+            // The tenant's from the start: its first start then has nothing to hand over.
+            const user = await this.users.ensure(ws.tenant);
+            await chownTree(staging, user);
+            await fs.promises.chown(p.home, user.uid, user.gid);
+        }
         await fs.promises.rename(staging, p.files);
     }
 
@@ -368,6 +374,19 @@ export const IDE_ENV_PASSED = [
     'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
     'SSL_CERT_FILE', 'SSL_CERT_DIR', 'NODE_EXTRA_CA_CERTS', 'GIT_SSL_CAINFO'
 ] as const;
+
+/** Gives a freshly copied folder (a template: few files) to the tenant's user; links themselves, never what they point at. */
+async function chownTree(dir: string, user: TenantUser): Promise<void> {
+    await fs.promises.lchown(dir, user.uid, user.gid);
+    for (const entry of await fs.promises.readdir(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+            await chownTree(full, user);
+        } else {
+            await fs.promises.lchown(full, user.uid, user.gid);
+        }
+    }
+}
 
 function userName(): string {
     try {
