@@ -11,12 +11,13 @@ export interface Answer {
 /**
  * What a browser does, for tests and benchmarks: connects to the gateway's address whatever the
  * URL's host (as browsers do for *.localhost), keeps host-only cookies per host, and sends the
- * Origin header it is told to. It does not follow redirects: tests look at each one.
+ * Origin header it is told to. It does not follow redirects: tests look at each one. With a
+ * localAddress (any 127/8 address on Linux) it is another client address to the gateway.
  */
 export class BrowserLike {
     readonly cookies = new Map<string, Map<string, string>>();
 
-    constructor(readonly gatewayPort: number) { }
+    constructor(readonly gatewayPort: number, readonly localAddress?: string) { }
 
     cookieHeader(host: string): string | undefined {
         const jar = this.cookies.get(host);
@@ -39,8 +40,8 @@ export class BrowserLike {
             // Node sends a DELETE's body without framing unless told its length; browsers always say it.
             headers['Content-Length'] = String(Buffer.byteLength(payload));
         }
-        return new Promise((resolve, reject) => {
-            const req = http.request({ host: '127.0.0.1', port: this.gatewayPort, method, path: u.pathname + u.search, headers }, res => {
+        const send = (): Promise<Answer> => new Promise((resolve, reject) => {
+            const req = http.request({ host: '127.0.0.1', port: this.gatewayPort, localAddress: this.localAddress, method, path: u.pathname + u.search, headers }, res => {
                 let body = '';
                 res.setEncoding('utf8');
                 res.on('data', c => { body += c; });
@@ -49,8 +50,15 @@ export class BrowserLike {
                     resolve({ status: res.statusCode!, headers: res.headers, body, json: () => JSON.parse(body) });
                 });
             });
-            req.on('error', reject);
+            req.on('error', err => reject(Object.assign(err, { reused: req.reusedSocket })));
             req.end(payload);
+        });
+        // A kept-alive connection the server closed meanwhile (the gateway does at sign-out): browsers send again on a new one.
+        return send().catch((err: NodeJS.ErrnoException & { reused?: boolean }) => {
+            if (err.reused && err.code === 'ECONNRESET') {
+                return send();
+            }
+            throw err;
         });
     }
 
@@ -75,7 +83,7 @@ export class BrowserLike {
         if (cookie) {
             headers.Cookie = cookie;
         }
-        const socket = new WebSocket(`ws://127.0.0.1:${this.gatewayPort}${u.pathname}${u.search}`, { headers, origin });
+        const socket = new WebSocket(`ws://127.0.0.1:${this.gatewayPort}${u.pathname}${u.search}`, { headers, origin, localAddress: this.localAddress });
         // The first message can come in the same packet as the handshake's answer: keep every one from the start.
         const messages: string[] = [];
         socket.on('message', data => messages.push(String(data)));

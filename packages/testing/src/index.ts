@@ -5,5 +5,6 @@ export * from './eventually';
 export * from './ide-page';
 export * from './lsp-client';
 export * from './process-tree';
+export * from './static-directory';
 export * from './test-ide';
 export * from './warren-serve';

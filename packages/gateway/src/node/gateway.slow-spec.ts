@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '@warren/ide-launcher';
-import { ClassView, WorkspaceDirectory, WorkspaceView } from './directory';
+import { StaticDirectory } from '@warren/testing';
 import { Gateway, startGateway } from './gateway';
 
 /** The gateway serving TLS itself, with a certificate made for the test (openssl) for the base domain and its wildcard. */
@@ -26,7 +26,7 @@ describe('gateway over TLS', () => {
         ca = fs.readFileSync(cert);
         const port = await freePort();
         gw = await startGateway({
-            dataDir: tmp, publicUrl: new URL(`https://warren.localhost:${port}`), port, directory: new NoWorkspaces(),
+            dataDir: tmp, publicUrl: new URL(`https://warren.localhost:${port}`), port, directory: new StaticDirectory(),
             owner: { user: 'ann', tenant: 'team-a' }, tls: { certFile: cert, keyFile: key }, log: () => undefined
         });
     });
@@ -58,16 +58,3 @@ describe('gateway over TLS', () => {
         assert.deepEqual(JSON.parse(answer.body).methods, ['token']);
     });
 });
-
-/** The manager, standing in for a gateway that only signs in: no workspaces. */
-class NoWorkspaces implements WorkspaceDirectory {
-    get(): undefined { return undefined; }
-    list(): WorkspaceView[] { return []; }
-    onChange(): () => void { return () => undefined; }
-    async classes(): Promise<ClassView[]> { return []; }
-    async create(): Promise<WorkspaceView> { throw new Error('not used'); }
-    async start(): Promise<WorkspaceView> { throw new Error('not used'); }
-    async stop(): Promise<WorkspaceView> { throw new Error('not used'); }
-    async remove(): Promise<WorkspaceView> { throw new Error('not used'); }
-    reportActivity(): void { /* nothing to report to */ }
-}
