@@ -87,6 +87,17 @@ describe('the warren CLI', () => {
         assert.match(down.stderr, /does not answer: is "warren serve" running there\?/);
     });
 
+    it('should refuse a tenant name with "--" in the CLI and over gRPC alike', () => {
+        const token = warren('token', 'create', '--data-dir', dataDir, '--tenant', 'a--b');
+        assert.equal(token.code, 1);
+        assert.match(token.stderr, /--tenant "a--b" is not a tenant name/);
+        const admin = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+        const create = spawnSync(process.execPath, [MAIN, 'workspace', 'create', 'x', '--class', 'small', '--tenant', 'a--b'],
+            { env: { ...env, WARREN_TOKEN: admin }, encoding: 'utf8' });
+        assert.equal(create.status, 1);
+        assert.match(create.stderr, /tenant "a--b" is not a tenant name.*\(INVALID_ARGUMENT\)/);
+    });
+
     it('should keep the workspace and its files when the manager is killed with SIGKILL', async () => {
         const ws = await phase('api', 'PHASE_RUNNING');
         const files = path.join(dataDir, 'tenants', 'alice', 'workspaces', 'api', 'files');
@@ -95,7 +106,8 @@ describe('the warren CLI', () => {
         await phase('api', 'PHASE_STOPPED');
         serve!.kill('SIGKILL');
         await new Promise(resolve => serve!.once('exit', resolve));
-        await startServe();
+        // Its new login link revokes the first one.
+        loginUrl = await startServe();
         const list = JSON.parse(warren('workspace', 'list', '-o', 'json').stdout);
         assert.deepEqual(list.map((w: { id: string }) => w.id), ['api']);
         assert.equal(list[0].status.phase, 'PHASE_STOPPED');
@@ -116,7 +128,9 @@ describe('the warren CLI', () => {
         assert.match(again.headers.location ?? '', /^\/login\?error=/);
         const fresh = warren('login-url', '--data-dir', dataDir);
         assert.equal(fresh.code, 0, fresh.stderr);
-        assert.equal((await use(fresh.stdout.trim())).headers.location, '/');
+        const newer = warren('login-url', '--data-dir', dataDir);
+        assert.match((await use(fresh.stdout.trim())).headers.location ?? '', /^\/login\?error=/, 'revoked by the newer link');
+        assert.equal((await use(newer.stdout.trim())).headers.location, '/');
     });
 
     it('should add users with a password from stdin, and refuse bad input', () => {
@@ -140,6 +154,8 @@ describe('the warren CLI', () => {
         const badUsers = warren('serve', '--data-dir', other, '--users-file', usersFile);
         assert.match(badUsers.stderr, /users\[0\] \(eve\): tenant: "Team E" is not a tenant name/);
         assert.match(badUsers.stderr, /passwordHash must be a scrypt hash/);
+        const badProxy = warren('serve', '--data-dir', other, '--trust-proxy', '10.0.0.5,everyone');
+        assert.match(badProxy.stderr, /Trusted proxies: "everyone" is not an address\. Give the addresses or CIDR ranges/);
         assert.equal(fs.existsSync(other), false);
     });
 

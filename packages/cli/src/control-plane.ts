@@ -14,7 +14,8 @@ export interface ControlPlaneOptions extends Omit<ManagerOptions, 'extraMetrics'
     owner?: Identity;
     usersFile?: string;
     tls?: GatewayOptions['tls'];
-    trustProxy?: boolean;
+    /** The reverse proxies in front, as addresses or CIDR ranges (GatewayOptions.trustProxy). */
+    trustProxy?: string[];
 }
 
 export interface ControlPlane {

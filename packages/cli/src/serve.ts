@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkTenant, readUsersFile } from '@warren/gateway';
+import { checkTenant, readUsersFile, trustedProxies } from '@warren/gateway';
 import { findIdeProcesses } from '@warren/workspace-manager';
 import { defaultOwner, startControlPlane } from './control-plane';
 import { dataDir, readClasses, SERVE_INFO, ServeInfo } from './data-dir';
@@ -9,7 +9,7 @@ import { dataDir, readClasses, SERVE_INFO, ServeInfo } from './data-dir';
 interface ServeOptions {
     dataDir?: string; host: string; port: string; publicUrl?: string; grpcHost: string; grpcPort: string; metricsPort: string;
     classes?: string; template?: string; usersFile?: string; ownerTenant?: string; tlsCert?: string; tlsKey?: string;
-    restartCrashed?: boolean; trustProxy?: boolean; idleStop: boolean; heartbeatSeconds: string; idleCheckSeconds: string;
+    restartCrashed?: boolean; trustProxy?: string; idleStop: boolean; heartbeatSeconds: string; idleCheckSeconds: string;
 }
 
 function port(name: string, value: string): number {
@@ -83,7 +83,7 @@ export function registerServe(program: Command): void {
         .option('--owner-tenant <tenant>', 'the tenant of the person the login link signs in', 'default')
         .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; it must cover HOST and *.HOST)')
         .option('--tls-key <file>', 'the certificate\'s private key (PEM)')
-        .option('--trust-proxy', 'a reverse proxy on a private address is in front: take client addresses from X-Forwarded-For')
+        .option('--trust-proxy <addresses>', 'the reverse proxies in front (addresses or CIDR ranges, comma-separated): client addresses come from their X-Forwarded-For')
         .option('--restart-crashed', 'restart an IDE that crashed (at most 3 times in 5 minutes) instead of marking it failed')
         .option('--no-idle-stop', 'never stop idle workspaces')
         .option('--heartbeat-seconds <n>', 'how often IDEs report activity', '60')
@@ -98,7 +98,7 @@ export function registerServe(program: Command): void {
                 dataDir: dir, host: opts.grpcHost, managerPort: port('--grpc-port', opts.grpcPort), metricsPort: port('--metrics-port', opts.metricsPort),
                 gatewayHost: opts.host, gatewayPort: port('--port', opts.port), publicUrl: publicUrl?.origin,
                 classes: opts.classes ? readClasses(opts.classes) : undefined, templateDir: opts.template ? path.resolve(opts.template) : undefined,
-                restartCrashed: opts.restartCrashed, usersFile: opts.usersFile, owner, trustProxy: opts.trustProxy,
+                restartCrashed: opts.restartCrashed, usersFile: opts.usersFile, owner, trustProxy: opts.trustProxy === undefined ? undefined : trustedProxies(opts.trustProxy),
                 tls: opts.tlsCert && opts.tlsKey ? { certFile: opts.tlsCert, keyFile: opts.tlsKey } : undefined,
                 heartbeatSeconds: seconds('--heartbeat-seconds', opts.heartbeatSeconds),
                 idle: opts.idleStop ? { checkIntervalMs: seconds('--idle-check-seconds', opts.idleCheckSeconds) * 1000 } : false

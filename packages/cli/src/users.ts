@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
-import { AuthStore, checkTenant, checkUserName, hashPassword, SqliteAuthStore } from '@warren/gateway';
+import { AuthStore, checkTenant, checkUserName, hashPassword, newLoginUrl, singleTenantProblem, SqliteAuthStore } from '@warren/gateway';
 import { dataDir, SERVE_INFO, ServeInfo } from './data-dir';
 import { print, table } from './output';
 
@@ -33,6 +33,12 @@ function check(password: string): string {
     return password;
 }
 
+/** What the last "warren serve" with this data folder recorded, if it ran. */
+function serveInfo(dir: string): ServeInfo | undefined {
+    const file = path.join(dir, SERVE_INFO);
+    return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) as ServeInfo : undefined;
+}
+
 async function withStore<T>(opts: { dataDir?: string }, fn: (store: AuthStore, dir: string) => Promise<T>): Promise<T> {
     const dir = dataDir(opts.dataDir);
     if (!fs.existsSync(dir)) {
@@ -58,6 +64,13 @@ export function registerUsers(program: Command): void {
         .action(async (name: string, opts: { tenant: string }) => {
             checkUserName(name);
             checkTenant(opts.tenant);
+            // Not as root, "warren serve" runs every IDE as this one Unix user: only the owner's tenant may have users.
+            if (process.getuid?.() !== 0) {
+                const problem = singleTenantProblem(serveInfo(dataDir(user.opts().dataDir))?.owner.tenant ?? 'default', [{ user: name, tenant: opts.tenant }]);
+                if (problem) {
+                    throw new Error(problem);
+                }
+            }
             const passwordHash = await hashPassword(await readPassword());
             await withStore(user.opts(), store => store.putUser({ user: name, tenant: opts.tenant, passwordHash, createdAt: new Date().toISOString() }));
             console.log(`${name} can sign in now (tenant ${opts.tenant}).`);
@@ -80,16 +93,15 @@ export function registerUsers(program: Command): void {
         .action(async () => { console.log(await hashPassword(await readPassword())); });
 
     program.command('login-url')
-        .description('print a new one-time sign-in link for the person "warren serve" signs in')
+        .description('print a new one-time sign-in link for the person "warren serve" signs in (for an hour; older links stop working)')
         .option('--data-dir <dir>', 'Warren\'s data folder (WARREN_DATA_DIR)')
         .action(async (opts: { dataDir?: string }) => {
             await withStore(opts, async (store, dir) => {
-                const file = path.join(dir, SERVE_INFO);
-                if (!fs.existsSync(file)) {
-                    throw new Error(`${file} is missing: start "warren serve" once with this data folder.`);
+                const info = serveInfo(dir);
+                if (!info) {
+                    throw new Error(`${path.join(dir, SERVE_INFO)} is missing: start "warren serve" once with this data folder.`);
                 }
-                const info = JSON.parse(fs.readFileSync(file, 'utf8')) as ServeInfo;
-                console.log(`${info.publicUrl}/login?token=${await store.createLoginToken(info.owner, 24 * 60 * 60 * 1000)}`);
+                console.log(await newLoginUrl(store, info.publicUrl, info.owner));
             });
         });
 }

@@ -7,13 +7,15 @@ import { jsonLog } from '@warren/service-support';
 import { gatewayApp } from './api/app';
 import { AuthStore, Identity, SqliteAuthStore } from './auth/auth-store';
 import { CookieNames } from './auth/cookies';
-import { LoginTokenSignIn, PasswordSignIn } from './auth/sign-in';
-import { readUsersFile, Users } from './auth/users';
+import { SessionGuard } from './auth/session-guard';
+import { LoginTokenSignIn, newLoginUrl, PasswordSignIn } from './auth/sign-in';
+import { checkTenant, readUsersFile, singleTenantProblem, Users } from './auth/users';
 import { WorkspaceDirectory } from './directory';
 import { WorkspaceHosts } from './hosts';
 import { GatewayMetrics } from './metrics';
 import { refuseUpgrade, sendError } from './proxy/responses';
 import { WorkspaceProxy } from './proxy/workspace-proxy';
+import { trustedProxies } from './trusted-proxies';
 
 export interface GatewayOptions {
     /** gateway.db lives here. */
@@ -31,9 +33,20 @@ export interface GatewayOptions {
     /** PEM files: serve HTTPS directly (or put a TLS-terminating proxy in front and keep this off). */
     tls?: { certFile: string; keyFile: string };
     sessionTtlMs?: number;
-    signInAttemptsPerMinute?: number;
-    /** Behind a reverse proxy on a private address: take the client's address from X-Forwarded-For (for the sign-in limit). */
-    trustProxy?: boolean;
+    /** Failed sign-ins a minute from one address, whatever the user names (30). */
+    signInAttemptsPerAddress?: number;
+    /** Failed sign-ins a minute from one address for one user name (10). */
+    signInAttemptsPerUser?: number;
+    /**
+     * The reverse proxies in front (addresses or CIDR ranges, see trustedProxies): the client's address,
+     * for the sign-in limits, comes from their X-Forwarded-For, and from nobody else's.
+     */
+    trustProxy?: string[];
+    /**
+     * Only this tenant may have users (the owner's, when Warren does not run as root: every IDE then runs
+     * as one Unix user); the gateway refuses to start when the users file or gateway.db names another.
+     */
+    onlyTenant?: string;
     log?: (entry: Record<string, unknown>) => void;
 }
 
@@ -44,12 +57,20 @@ export interface Gateway {
     listenUrl: string;
     metrics: GatewayMetrics;
     auth: AuthStore;
-    /** A new one-time login link for the owner. */
+    /** A new one-time login link for the owner (for an hour; the older ones stop working). */
     loginUrl(): Promise<string>;
     stop(): Promise<void>;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
+
+/** The single-tenant rule of options.onlyTenant, over everyone who can sign in. */
+async function checkOnlyTenant(onlyTenant: string, owner: Identity, fileUsers: Identity[], auth: AuthStore): Promise<void> {
+    const problem = singleTenantProblem(onlyTenant, [owner, ...fileUsers, ...await auth.listUsers()]);
+    if (problem) {
+        throw new Error(problem);
+    }
+}
 
 /** How this machine reaches a server listening on host:port (a wildcard address is reached on loopback). */
 export function localUrl(host: string, port: number, tls = false): string {
@@ -63,17 +84,27 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const hosts = new WorkspaceHosts(options.publicUrl);
     const cookies = new CookieNames(hosts.secure);
     const metrics = options.metrics ?? new GatewayMetrics();
+    const trustProxy = options.trustProxy ? trustedProxies(options.trustProxy) : [];
+    checkTenant(options.owner.tenant);
     const fileUsers = options.usersFile ? readUsersFile(options.usersFile) : [];
     const auth = new SqliteAuthStore(path.join(options.dataDir, 'gateway.db'));
+    if (options.onlyTenant !== undefined) {
+        await checkOnlyTenant(options.onlyTenant, options.owner, fileUsers, auth).catch(err => {
+            auth.close();
+            throw err;
+        });
+    }
     const users = new Users(auth, fileUsers);
+    const guard = new SessionGuard(auth, n => metrics.endedConnections.inc(n), log);
     const app = gatewayApp({
-        hosts, auth, cookies, directory: options.directory, metrics,
+        hosts, auth, guard, cookies, directory: options.directory, metrics, log,
         methods: [new LoginTokenSignIn(auth), new PasswordSignIn(users)],
         sessionTtlMs: options.sessionTtlMs ?? 7 * DAY,
-        signInAttemptsPerMinute: options.signInAttemptsPerMinute ?? 10,
-        trustProxy: options.trustProxy ?? false
+        signInAttemptsPerAddress: options.signInAttemptsPerAddress ?? 30,
+        signInAttemptsPerUser: options.signInAttemptsPerUser ?? 10,
+        trustProxy
     });
-    const proxy = new WorkspaceProxy(hosts, auth, cookies, options.directory, metrics, log);
+    const proxy = new WorkspaceProxy(hosts, auth, guard, cookies, options.directory, metrics, log);
 
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
         const where = hosts.classify(req.headers.host);
@@ -117,6 +148,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         });
     } catch (err) {
         server.close();
+        guard.close();
         auth.close();
         clearInterval(sweep);
         const e = err as NodeJS.ErrnoException;
@@ -132,9 +164,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         listenUrl,
         metrics,
         auth,
-        loginUrl: async () => `${hosts.origin}/login?token=${await auth.createLoginToken(options.owner, DAY)}`,
+        loginUrl: () => newLoginUrl(auth, hosts.origin, options.owner),
         stop: async () => {
             clearInterval(sweep);
+            guard.close();
             proxy.close();
             server.closeAllConnections();
             upgraded.forEach(socket => socket.destroy());

@@ -17,6 +17,7 @@ describe('WorkspaceHosts', () => {
         assert.deepEqual(local.classify('localhost:7080'), { kind: 'gateway' });
         assert.deepEqual(local.classify('LOCALHOST:7080'), { kind: 'gateway' });
         assert.deepEqual(local.classify('hello--team-a.localhost:7080'), { kind: 'workspace', label: 'hello--team-a' });
+        assert.deepEqual(local.classify('HELLO--Team-A.LocalHost:7080'), { kind: 'workspace', label: 'hello--team-a' }, 'hosts are compared lower-case');
         for (const host of [undefined, '', 'localhost', 'localhost:7081', '127.0.0.1:7080', 'hello.localhost:7080', 'a.b--c.localhost:7080',
             'hello--team-a.localhost.evil.com:7080', 'evil.com', '-x--y.localhost:7080', 'hello--team-a.localhost:70800']) {
             assert.equal(local.classify(host).kind, 'other', String(host));

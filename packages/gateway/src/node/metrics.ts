@@ -29,4 +29,12 @@ export class GatewayMetrics {
         name: 'warren_gateway_sign_ins_total', help: 'Sign-in attempts by method and result',
         labelNames: ['method', 'result'], registers: [this.registry]
     });
+    readonly passwordHashes = new Counter({
+        name: 'warren_password_hashes_total', help: 'scrypt hashes computed to check a password at sign-in (the sign-in limits apply before each)',
+        registers: [this.registry]
+    });
+    readonly endedConnections = new Counter({
+        name: 'warren_gateway_ended_connections_total', help: 'Open connections closed because their session ended (signed out, user removed, expired)',
+        registers: [this.registry]
+    });
 }

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import express = require('express');
 import { DNS_LABEL, ManagerCallError, WorkspaceJson } from '@warren/workspace-api';
 import { SessionRecord } from '../auth/auth-store';
+import { SessionGuard } from '../auth/session-guard';
 import { WorkspaceDirectory, WorkspaceView } from '../directory';
 import { WorkspaceHosts } from '../hosts';
 
@@ -31,7 +32,7 @@ const GRPC_TO_HTTP: Partial<Record<grpc.status, number>> = {
 };
 
 /** The JSON API the dashboard uses, always within the session's tenant. */
-export function workspacesApi(directory: WorkspaceDirectory, hosts: WorkspaceHosts): express.Router {
+export function workspacesApi(directory: WorkspaceDirectory, hosts: WorkspaceHosts, guard: SessionGuard): express.Router {
     const router = express.Router();
     const tenantOf = (res: express.Response): string => (res.locals.session as SessionRecord).tenant;
     const handle = (fn: (req: express.Request, res: express.Response) => Promise<unknown>): express.RequestHandler => async (req, res) => {
@@ -101,9 +102,10 @@ export function workspacesApi(directory: WorkspaceDirectory, hosts: WorkspaceHos
     router.delete('/workspaces/:id', handle(async (req, res) => {
         res.json({ workspace: toJson(await directory.remove(tenantOf(res), checkId(String(req.params.id))), hosts) });
     }));
-    // Server-sent events: a snapshot, then every change of the tenant's workspaces.
+    // Server-sent events: a snapshot, then every change of the tenant's workspaces, until the session ends.
     router.get('/events', (req, res) => {
         const tenant = tenantOf(res);
+        const untrack = guard.track(req.socket, (res.locals.session as SessionRecord).id);
         res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
         const send = (ws: WorkspaceView, deleted: boolean): void => {
             res.write(`event: workspace\ndata: ${JSON.stringify({ workspace: toJson(ws, hosts), deleted })}\n\n`);
@@ -118,6 +120,7 @@ export function workspacesApi(directory: WorkspaceDirectory, hosts: WorkspaceHos
         req.on('close', () => {
             clearInterval(ping);
             unsubscribe();
+            untrack();
         });
     });
     return router;

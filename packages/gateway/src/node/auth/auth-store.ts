@@ -65,6 +65,7 @@ export function sha256(secret: string): string {
 
 /** The users who sign in with a password (made with the CLI or read from a users file). */
 export interface UserStore {
+    /** Adds or changes a user; one moved to another tenant is signed out everywhere. */
     putUser(user: UserRecord): Promise<void>;
     getUser(name: string): Promise<UserRecord | undefined>;
     hasUsers(): Promise<boolean>;
@@ -75,7 +76,7 @@ export interface UserStore {
 
 /** Sessions and the one-time secrets that lead to them; every secret is kept only as its SHA-256. */
 export interface SessionStore {
-    /** A one-time login token for the user; valid until used or until it expires. */
+    /** A one-time login token for the user; valid until used, until it expires, or until a newer one is made for the user. */
     createLoginToken(who: Identity, ttlMs: number): Promise<string>;
     /** Uses up a login token: its identity the first time, undefined ever after. */
     consumeLoginToken(token: string): Promise<Identity | undefined>;
@@ -83,6 +84,8 @@ export interface SessionStore {
     createSession(who: Identity, method: string, ttlMs: number, parent?: { id: string; workspace: string }): Promise<string>;
     /** The live session a cookie's secret names; a workspace session lives only as long as its parent. */
     findSession(secret: string): Promise<SessionRecord | undefined>;
+    /** Which of these session ids (SessionRecord.id) are still live: open connections are checked against it. */
+    liveSessions(ids: readonly string[]): Promise<Set<string>>;
     /** Signs out: the session and every workspace session made from it. */
     deleteSession(id: string): Promise<void>;
     /** A ticket that carries a session to one workspace's origin; it works once, for a minute. */
@@ -103,20 +106,27 @@ export type AuthStore = UserStore & SessionStore;
  */
 export class SqliteAuthStore implements UserStore, SessionStore {
     protected readonly db: Database.Database;
-    /** Every proxied HTTP request looks its session up: compiled once, not per request. */
+    /** Every proxied HTTP request looks its session up, and open connections every few seconds: compiled once. */
     protected readonly findSessionStatement: Database.Statement;
+    protected readonly liveSessionsStatement: Database.Statement;
 
     constructor(readonly file: string) {
         this.db = openDatabase(file, MIGRATIONS);
+        const live = 's.expires_at > @now AND (s.parent IS NULL OR p.expires_at > @now)';
         this.findSessionStatement = this.db.prepare(`SELECT s.id, s.user, s.tenant, s.method, s.workspace, s.expires_at FROM sessions s
-            LEFT JOIN sessions p ON p.id = s.parent
-            WHERE s.id = ? AND s.expires_at > ? AND (s.parent IS NULL OR p.expires_at > ?)`);
+            LEFT JOIN sessions p ON p.id = s.parent WHERE s.id = @id AND ${live}`);
+        this.liveSessionsStatement = this.db.prepare(`SELECT s.id FROM sessions s
+            LEFT JOIN sessions p ON p.id = s.parent WHERE s.id IN (SELECT value FROM json_each(@ids)) AND ${live}`).pluck();
     }
 
+    /** A user moved to another tenant is signed out: their sessions would act for the old one. */
     async putUser(user: UserRecord): Promise<void> {
-        this.db.prepare(`INSERT INTO users (name, tenant, password_hash, created_at) VALUES (?, ?, ?, ?)
-            ON CONFLICT (name) DO UPDATE SET tenant = excluded.tenant, password_hash = excluded.password_hash`)
-            .run(user.user, user.tenant, user.passwordHash, user.createdAt);
+        this.db.transaction(() => {
+            this.db.prepare('DELETE FROM sessions WHERE user = ? AND tenant != ? AND parent IS NULL').run(user.user, user.tenant);
+            this.db.prepare(`INSERT INTO users (name, tenant, password_hash, created_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET tenant = excluded.tenant, password_hash = excluded.password_hash`)
+                .run(user.user, user.tenant, user.passwordHash, user.createdAt);
+        })();
     }
 
     async getUser(name: string): Promise<UserRecord | undefined> {
@@ -142,11 +152,14 @@ export class SqliteAuthStore implements UserStore, SessionStore {
         })();
     }
 
-    /** A one-time login token for the user; valid until used or until it expires. */
+    /** A one-time login token for the user; valid until used, until it expires, or until a newer one is made for the user. */
     async createLoginToken(who: Identity, ttlMs: number): Promise<string> {
         const token = newSecret();
-        this.db.prepare('INSERT INTO login_tokens (id, user, tenant, expires_at) VALUES (?, ?, ?, ?)')
-            .run(sha256(token), who.user, who.tenant, Date.now() + ttlMs);
+        this.db.transaction(() => {
+            this.db.prepare('DELETE FROM login_tokens WHERE user = ?').run(who.user);
+            this.db.prepare('INSERT INTO login_tokens (id, user, tenant, expires_at) VALUES (?, ?, ?, ?)')
+                .run(sha256(token), who.user, who.tenant, Date.now() + ttlMs);
+        })();
         return token;
     }
 
@@ -167,10 +180,13 @@ export class SqliteAuthStore implements UserStore, SessionStore {
 
     /** The live session a cookie's secret names; a workspace session lives only as long as its parent. */
     async findSession(secret: string): Promise<SessionRecord | undefined> {
-        const now = Date.now();
-        const row = this.findSessionStatement.get(sha256(secret), now, now) as
+        const row = this.findSessionStatement.get({ id: sha256(secret), now: Date.now() }) as
             { id: string; user: string; tenant: string; method: string; workspace: string | null; expires_at: number } | undefined;
         return row && { id: row.id, user: row.user, tenant: row.tenant, method: row.method, workspace: row.workspace ?? undefined, expiresAt: row.expires_at };
+    }
+
+    async liveSessions(ids: readonly string[]): Promise<Set<string>> {
+        return new Set(this.liveSessionsStatement.all({ ids: JSON.stringify(ids), now: Date.now() }) as string[]);
     }
 
     /** Signs out: the session and every workspace session made from it. */

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { checkPasswordHash, hashPassword, verifyPassword } from './passwords';
-import { checkTenant, readUsersFile } from './users';
+import { checkTenant, readUsersFile, singleTenantProblem } from './users';
 
 describe('passwords and the users file', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-users-'));
@@ -44,5 +44,17 @@ describe('passwords and the users file', () => {
         assert.equal(checkTenant('team-a'), 'team-a');
         assert.throws(() => checkTenant('team--a'), /not a tenant name/);
         assert.throws(() => checkTenant('../etc'), /not a tenant name/);
+        assert.throws(() => checkTenant('t'.repeat(41)), /at most 40 characters/);
+        assert.equal(checkTenant('t'.repeat(40)), 't'.repeat(40));
+    });
+
+    it('should allow users of one tenant only when asked to, and say why and what to do', () => {
+        const team = [{ user: 'ann', tenant: 'default' }, { user: 'bob', tenant: 'default' }];
+        assert.equal(singleTenantProblem('default', team), undefined);
+        const problem = singleTenantProblem('default', [...team, { user: 'carol', tenant: 'team-c' }]) ?? '';
+        assert.match(problem, /^Only tenant "default" may have users here, not carol \(tenant team-c\): Warren does not run as root, so every workspace's IDE runs as the Unix user \S+ and tenants would not be kept apart\./);
+        assert.match(problem, /Run Warren as root .* or in the cluster mode, or keep every user in tenant "default"\.$/);
+        const many = Array.from({ length: 5 }, (_, i) => ({ user: `u${i}`, tenant: 'other' }));
+        assert.match(singleTenantProblem('default', many) ?? '', /not u0 \(tenant other\), u1 \(tenant other\), u2 \(tenant other\) and 2 more:/);
     });
 });

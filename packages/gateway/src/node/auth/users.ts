@@ -1,6 +1,7 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import { tenantProblem } from '@warren/workspace-api';
-import { UserRecord, UserStore } from './auth-store';
+import { Identity, UserRecord, UserStore } from './auth-store';
 import { checkPasswordHash } from './passwords';
 
 /** User names: what people type, kept to what is safe in logs and URLs. */
@@ -20,6 +21,21 @@ export function checkTenant(tenant: unknown): string {
         throw new Error(problem);
     }
     return tenant as string;
+}
+
+/**
+ * When Warren does not run as root, every IDE runs as its one Unix user, so tenants would not be kept
+ * apart: then only one tenant may have users. Why these users break that, or undefined when they do not.
+ */
+export function singleTenantProblem(onlyTenant: string, users: readonly Identity[]): string | undefined {
+    const others = users.filter(u => u.tenant !== onlyTenant);
+    if (!others.length) {
+        return undefined;
+    }
+    const named = others.slice(0, 3).map(u => `${u.user} (tenant ${u.tenant})`).join(', ') + (others.length > 3 ? ` and ${others.length - 3} more` : '');
+    return `Only tenant "${onlyTenant}" may have users here, not ${named}: Warren does not run as root, so every workspace's IDE runs as ` +
+        `the Unix user ${os.userInfo().username} and tenants would not be kept apart. Run Warren as root (each tenant's IDEs then run as ` +
+        `a Unix user of their own) or in the cluster mode, or keep every user in tenant "${onlyTenant}".`;
 }
 
 /**

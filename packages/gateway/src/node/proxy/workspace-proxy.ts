@@ -3,15 +3,18 @@ import * as net from 'net';
 import { createProxyServer, ProxyServer } from 'http-proxy-3';
 import { SessionRecord, SessionStore } from '../auth/auth-store';
 import { CookieNames } from '../auth/cookies';
+import { SessionGuard } from '../auth/session-guard';
 import { WorkspaceDirectory, WorkspaceView } from '../directory';
 import { WorkspaceHosts } from '../hosts';
 import { GatewayMetrics } from '../metrics';
+import { isControlPath } from './control-path';
 import { refuseUpgrade, sendError, wantsPage } from './responses';
 
 /**
  * Everything on a workspace's origin: the sign-in handshake (a one-minute ticket from the gateway's
  * origin becomes a cookie for this origin only), then every HTTP request and WebSocket checked
- * (session, tenant, Origin) and passed to the workspace's IDE.
+ * (session, tenant, Origin) and passed to the workspace's IDE. Open connections are closed when
+ * their session ends (SessionGuard).
  */
 export class WorkspaceProxy {
     protected readonly proxy: ProxyServer;
@@ -27,6 +30,7 @@ export class WorkspaceProxy {
     constructor(
         protected readonly hosts: WorkspaceHosts,
         protected readonly auth: SessionStore,
+        protected readonly guard: SessionGuard,
         protected readonly cookies: CookieNames,
         protected readonly directory: WorkspaceDirectory,
         protected readonly metrics: GatewayMetrics,
@@ -78,14 +82,14 @@ export class WorkspaceProxy {
     }
 
     protected async request(req: http.IncomingMessage, res: http.ServerResponse, label: string): Promise<void> {
-        const url = new URL(req.url ?? '/', 'http://x');
-        if (url.pathname === '/_warren/auth') {
-            await this.exchangeTicket(req, res, label, url);
-            return;
-        }
-        if (url.pathname.startsWith('/_warren/')) {
-            // The IDE's own control endpoints are for the gateway, never for browsers.
-            sendError(req, res, 404, 'Not found.');
+        if (isControlPath(req.url)) {
+            const url = new URL(req.url ?? '/', 'http://x');
+            if (url.pathname === '/_warren/auth') {
+                await this.exchangeTicket(req, res, label, url);
+            } else {
+                // The IDE's own control endpoints are for the gateway, never for browsers.
+                sendError(req, res, 404, 'Not found.');
+            }
             return;
         }
         const session = await this.session(req, label);
@@ -98,6 +102,8 @@ export class WorkspaceProxy {
             }
             return;
         }
+        // A keep-alive socket stays open between requests: it is closed when this session ends.
+        this.guard.track(req.socket, session.id);
         const ws = this.workspace(session, label);
         if (!ws) {
             this.metrics.refused.inc({ reason: 'not-found' });
@@ -120,12 +126,16 @@ export class WorkspaceProxy {
 
     protected async upgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer, label: string): Promise<void> {
         // Cross-site WebSocket hijacking: a page elsewhere opening this workspace's socket with the user's cookies.
-        const origin = req.headers.origin;
+        const origin = req.headers.origin?.toLowerCase();
         const own = this.hosts.workspaceOriginOfLabel(label);
         if (origin !== own && origin !== this.hosts.origin) {
             this.metrics.refused.inc({ reason: 'foreign-origin' });
             this.log({ level: 'warn', msg: 'WebSocket from a foreign origin refused', workspace: label, origin: origin ?? '(none)' });
             refuseUpgrade(socket, 403, `WebSocket refused: its Origin ${origin ?? '(none)'} is not ${own}.`);
+            return;
+        }
+        if (isControlPath(req.url)) {
+            refuseUpgrade(socket, 404, 'No WebSocket here.');
             return;
         }
         const session = await this.session(req, label);
@@ -134,6 +144,7 @@ export class WorkspaceProxy {
             refuseUpgrade(socket, 401, 'Not signed in to this workspace: open it from the Warren dashboard.');
             return;
         }
+        this.guard.track(socket, session.id);
         const ws = this.workspace(session, label);
         if (!ws || !ws.ideUrl) {
             this.metrics.refused.inc({ reason: ws ? 'not-running' : 'not-found' });
