@@ -41,7 +41,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     const gatewayPort = options.gatewayPort || await freePort();
     const publicUrl = new URL(options.publicUrl ?? `http://localhost:${gatewayPort}`);
     const metrics = new GatewayMetrics();
-    const manager = await startManager({ ...options, port: options.managerPort, extraMetrics: [metrics.registry] });
+    const owner = options.owner ?? defaultOwner();
+    // As an ordinary user every IDE runs as that user: only the owner's tenant may have workspaces (doc/security.md).
+    const onlyTenant = process.getuid?.() === 0 ? undefined : owner.tenant;
+    const manager = await startManager({ ...options, port: options.managerPort, extraMetrics: [metrics.registry], onlyTenant });
     try {
         // A fresh admin token for the gateway each start; the last start's is revoked.
         for (const t of (await manager.tokens.listTokens()).filter(t => t.description === GATEWAY_TOKEN)) {
@@ -52,7 +55,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         await directory.open();
         const gateway = await startGateway({
             dataDir: options.dataDir, publicUrl, host: options.gatewayHost, port: gatewayPort, directory, metrics,
-            owner: options.owner ?? defaultOwner(), usersFile: options.usersFile, tls: options.tls, trustProxy: options.trustProxy, log: options.log
+            owner, usersFile: options.usersFile, tls: options.tls, trustProxy: options.trustProxy, log: options.log,
+            ideSecret: (tenant, id) => manager.ideSecret(tenant, id), onlyTenant
         }).catch(err => {
             directory.close();
             throw err;

@@ -48,6 +48,8 @@ export interface GatewayOptions {
      */
     onlyTenant?: string;
     log?: (entry: Record<string, unknown>) => void;
+    /** The secret a workspace's IDE wants on every request (the manager's ideSecret); without it IDEs must answer anyone. */
+    ideSecret?: (tenant: string, id: string) => string;
 }
 
 export interface Gateway {
@@ -104,7 +106,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         signInAttemptsPerUser: options.signInAttemptsPerUser ?? 10,
         trustProxy
     });
-    const proxy = new WorkspaceProxy(hosts, auth, guard, cookies, options.directory, metrics, log);
+    const proxy = new WorkspaceProxy(hosts, auth, guard, cookies, options.directory, metrics, log, options.ideSecret);
 
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
         const where = hosts.classify(req.headers.host);

@@ -1,6 +1,7 @@
 import * as http from 'http';
 import * as net from 'net';
 import { createProxyServer, ProxyServer } from 'http-proxy-3';
+import { IDE_SECRET_HEADER } from '@warren/workspace-api';
 import { SessionRecord, SessionStore } from '../auth/auth-store';
 import { CookieNames } from '../auth/cookies';
 import { SessionGuard } from '../auth/session-guard';
@@ -34,7 +35,9 @@ export class WorkspaceProxy {
         protected readonly cookies: CookieNames,
         protected readonly directory: WorkspaceDirectory,
         protected readonly metrics: GatewayMetrics,
-        protected readonly log: (entry: Record<string, unknown>) => void
+        protected readonly log: (entry: Record<string, unknown>) => void,
+        /** The secret each IDE wants on every request (ide-contract); only this proxy and the manager add it. */
+        protected readonly ideSecret?: (tenant: string, id: string) => string
     ) {
         this.bytesIn = metrics.bytes.labels({ direction: 'in' });
         this.bytesOut = metrics.bytes.labels({ direction: 'out' });
@@ -119,6 +122,7 @@ export class WorkspaceProxy {
             return;
         }
         this.stripOwnCookie(req);
+        this.addIdeSecret(req, ws);
         this.directory.reportActivity(ws.tenant, ws.id);
         res.once('finish', () => this.metrics.requests.inc({ kind: 'http', code: `${Math.floor(res.statusCode / 100)}xx` }));
         this.proxy.web(req, res, { target: ws.ideUrl });
@@ -152,6 +156,7 @@ export class WorkspaceProxy {
             return;
         }
         this.stripOwnCookie(req);
+        this.addIdeSecret(req, ws);
         this.directory.reportActivity(ws.tenant, ws.id);
         this.metrics.requests.inc({ kind: 'websocket', code: '1xx' });
         this.metrics.openConnections.inc();
@@ -188,6 +193,14 @@ export class WorkspaceProxy {
     protected workspace(session: SessionRecord, label: string): WorkspaceView | undefined {
         const id = this.hosts.idOf(label, session.tenant);
         return id ? this.directory.get(session.tenant, id) : undefined;
+    }
+
+    /** What the browser said in the secret's header never goes through; the IDE's own secret does. */
+    protected addIdeSecret(req: http.IncomingMessage, ws: WorkspaceView): void {
+        delete req.headers[IDE_SECRET_HEADER];
+        if (this.ideSecret) {
+            req.headers[IDE_SECRET_HEADER] = this.ideSecret(ws.tenant, ws.id);
+        }
     }
 
     /** The IDE never sees Warren's cookie; its own (theia-connection-token) goes through byte for byte. */
