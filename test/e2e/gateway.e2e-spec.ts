@@ -100,9 +100,18 @@ describe('Warren in the browser through the gateway', () => {
         }
     });
 
-    it('should start a stopped workspace when it is opened, showing its progress', async () => {
+    it('should start a stopped workspace only when asked: a visit to its open page (a link from anywhere) starts nothing', async () => {
         await page.goto(`${warren.gateway}/`);
         await row('hello').getByRole('button', { name: 'Stop', exact: true }).click();
+        await waitForPhase('hello', 'stopped');
+        await page.goto(`${warren.gateway}/open/hello`);
+        await page.getByText('is stopped: start it to open the IDE').waitFor({ timeout: 10_000 });
+        const answer = await page.request.get(`${warren.gateway}/api/v1/workspaces/hello`);
+        assert.equal((await answer.json() as { workspace: { desiredState: string } }).workspace.desiredState, 'stopped');
+    });
+
+    it('should start a stopped workspace when it is opened from the dashboard, showing its progress', async () => {
+        await page.goto(`${warren.gateway}/`);
         await waitForPhase('hello', 'stopped');
         await row('hello').getByRole('link', { name: 'Open', exact: true }).click();
         await page.waitForURL(/\/open\/hello$/);

@@ -58,7 +58,14 @@ describe('idle stop through the gateway', () => {
     const openIde = async (id: string): Promise<Page> => {
         const page = await context.newPage();
         await page.goto(`${warren.gateway}/open/${id}`);
-        await page.locator('#theia-app-shell').waitFor({ state: 'visible', timeout: 90_000 });
+        // One that idled out before this first visit waits on its open page for a person to press Start.
+        const start = page.getByRole('button', { name: 'Start', exact: true });
+        const shell = page.locator('#theia-app-shell');
+        await start.or(shell).first().waitFor({ timeout: 90_000 });
+        if (await start.isVisible()) {
+            await start.click();
+        }
+        await shell.waitFor({ state: 'visible', timeout: 90_000 });
         return page;
     };
 
@@ -96,8 +103,11 @@ describe('idle stop through the gateway', () => {
         assert.doesNotMatch(warren.output(), /"msg":"stopping idle workspace","tenant":"default","workspace":"busy"/);
     });
 
-    it('should start the stopped workspace again on the next visit, with its files', async () => {
-        const page = await openIde('quiet');
+    it('should offer to start the stopped workspace on the next visit, and open it with its files', async () => {
+        const page = await context.newPage();
+        await page.goto(`${warren.gateway}/open/quiet`);
+        await page.getByRole('button', { name: 'Start', exact: true }).click();
+        await page.locator('#theia-app-shell').waitFor({ state: 'visible', timeout: 90_000 });
         const ide = new IdePage(browser, context, page);
         const editor = await ide.openFile('main.go', 'package main');
         await editor.locator('.view-line', { hasText: 'the idle stop saves it' }).waitFor({ timeout: 30_000 });

@@ -111,14 +111,17 @@ async function refreshList(): Promise<void> {
 
 // --- Actions on one workspace.
 
-async function act(row: WorkspaceRow, call: () => Promise<Workspace>): Promise<void> {
+/** Runs a request for one row; whether it succeeded (else the row shows why). */
+async function act(row: WorkspaceRow, call: () => Promise<Workspace>): Promise<boolean> {
     const since = changeCount;
     row.setBusy(true);
     row.showError('');
     try {
         applyAnswer(await call(), since);
+        return true;
     } catch (error) {
         row.showError(describe(error));
+        return false;
     } finally {
         row.setBusy(false);
     }
@@ -126,6 +129,11 @@ async function act(row: WorkspaceRow, call: () => Promise<Workspace>): Promise<v
 
 const rowActions: WorkspaceRowActions = {
     start: row => void act(row, () => workspaceAction(row.id, 'start')),
+    startAndOpen: async row => {
+        if (await act(row, () => workspaceAction(row.id, 'start'))) {
+            location.assign(row.workspace.openPath);
+        }
+    },
     stop: row => void act(row, () => workspaceAction(row.id, 'stop')),
     forceStop: row => void act(row, () => workspaceAction(row.id, 'stop', { force: true })),
     delete: async row => {

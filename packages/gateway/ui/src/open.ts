@@ -1,5 +1,6 @@
-// The "opening workspace" page at /open/<id>: starts the workspace when it is stopped, shows its
-// progress live, and goes to the IDE (/open/<id>/go) once it runs.
+// The "opening workspace" page at /open/<id>: shows the workspace, starts it when the person asks
+// (a POST, which the gateway takes only from its own origin: a link from another site leads here
+// too, and must start nothing), shows its progress live, and goes to the IDE (/open/<id>/go) once it runs.
 import { ApiError, listWorkspaces, Phase, Workspace, workspaceAction } from './api.js';
 import { byId, showMessage } from './dom.js';
 import { watchWorkspaces } from './events.js';
@@ -9,6 +10,7 @@ const steps = [...byId('steps').querySelectorAll<HTMLLIElement>('.step')];
 const status = byId('status');
 const problem = byId('problem');
 const retry = byId<HTMLButtonElement>('retry');
+const startButton = byId<HTMLButtonElement>('start');
 
 /** Which step each phase is in, while the workspace is on its way to running. */
 const stepOfPhase: Partial<Record<Phase, number>> = { pending: 0, creating: 0, stopping: 0, stopped: 0, starting: 1, running: 2 };
@@ -45,8 +47,19 @@ function showProblem(message: string, canRetry: boolean): void {
     showSteps(activeStep, true);
     showMessage(status, '');
     showMessage(problem, message);
+    startButton.hidden = true;
     retry.hidden = !canRetry;
     retry.disabled = false;
+}
+
+/** A stopped workspace waits for the person to start it. */
+function showStopped(name: string): void {
+    showSteps(-1);
+    showMessage(problem, '');
+    showMessage(status, `${name} is stopped: start it to open the IDE.`);
+    retry.hidden = true;
+    startButton.hidden = false;
+    startButton.disabled = false;
 }
 
 function render(workspace: Workspace): void {
@@ -64,10 +77,11 @@ function render(workspace: Workspace): void {
     } else if (phase === 'deleting') {
         showProblem('This workspace is being deleted.', false);
     } else if (workspace.desiredState === 'stopped') {
-        showProblem('The workspace was stopped.', true);
+        showStopped(name);
     } else {
         showMessage(problem, '');
         retry.hidden = true;
+        startButton.hidden = true;
         showSteps(phase === 'running' ? steps.length : stepOfPhase[phase] ?? 0);
         // What the reconciler last observed (such as "waiting for a GPU of class gpu") says more than the phase.
         const condition = phase === 'running' ? undefined : workspace.conditions?.at(-1);
@@ -87,12 +101,14 @@ function showNotFound(): void {
     showMessage(status, '');
     showMessage(problem, `There is no workspace with the ID ${id}, or it was deleted.`);
     retry.hidden = true;
+    startButton.hidden = true;
 }
 
 async function start(): Promise<void> {
     const since = eventCount;
     retryAction = start;
     retry.disabled = true;
+    startButton.hidden = true;
     showMessage(problem, '');
     showSteps(0);
     showMessage(status, 'Starting the workspace…');
@@ -129,15 +145,13 @@ async function load(): Promise<void> {
     loaded = true;
     if (!workspace) {
         showNotFound();
-    } else if (workspace.phase !== 'failed' && (workspace.desiredState === 'stopped' || workspace.phase === 'stopped')) {
-        current = workspace;
-        await start();
     } else {
         render(workspace);
     }
 }
 
 retry.addEventListener('click', () => void retryAction());
+startButton.addEventListener('click', () => void start());
 
 watchWorkspaces({
     onDidChangeWorkspace: ({ workspace, deleted }) => {

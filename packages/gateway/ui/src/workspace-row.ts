@@ -5,13 +5,15 @@ import { el, showMessage } from './dom.js';
 
 export interface WorkspaceRowActions {
     start(row: WorkspaceRow): void;
+    /** Opens a stopped workspace: starts it from this page first, since the open page starts nothing by itself. */
+    startAndOpen(row: WorkspaceRow): void;
     stop(row: WorkspaceRow): void;
     /** Stops although some editors could not be saved. */
     forceStop(row: WorkspaceRow): void;
     delete(row: WorkspaceRow): void;
 }
 
-/** The phases in which a button shows; Open shows always (for a stopped workspace it starts it). */
+/** The phases in which a button shows; Open shows always (for a stopped workspace it starts it: startAndOpen). */
 const startPhases: readonly Phase[] = ['stopped', 'failed'];
 /** Stop also cancels a start that is still waiting (for example for a GPU), not only a running workspace. */
 const stopPhases: readonly Phase[] = ['pending', 'creating', 'starting', 'running'];
@@ -40,6 +42,14 @@ export class WorkspaceRow {
             button.setAttribute('aria-describedby', nameId);
         }
         this.startButton.addEventListener('click', () => actions.start(this));
+        this.open.addEventListener('click', event => {
+            // A plain click only: a new tab gets the open page, which offers to start it.
+            const plain = event.button === 0 && !event.ctrlKey && !event.metaKey && !event.shiftKey && !event.altKey;
+            if (plain && this.workspace.desiredState === 'stopped' && this.workspace.phase !== 'deleting') {
+                event.preventDefault();
+                actions.startAndOpen(this);
+            }
+        });
         this.stopButton.addEventListener('click', () => actions.stop(this));
         this.forceStopButton.addEventListener('click', () => actions.forceStop(this));
         this.deleteButton.addEventListener('click', () => actions.delete(this));
