@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { hashPassword } from '@warren/gateway';
 import { ControlPlane, startControlPlane } from './control-plane';
 import { WorkspaceTokens } from '@warren/workspace-manager';
-import { BrowserLike, eventually } from '@warren/testing';
+import { BrowserLike, endWorkspaceIdes, eventually } from '@warren/testing';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 
@@ -85,6 +85,7 @@ describe('gateway with two tenants', () => {
 
     after(async () => {
         await plane?.stop();
+        await endWorkspaceIdes(path.join(tmp, 'data'));
         fs.rmSync(tmp, { recursive: true, force: true });
     });
 

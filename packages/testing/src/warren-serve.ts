@@ -83,23 +83,32 @@ export async function startWarrenServe(extraArgs: string[] = [], options: Warren
             const gone = exited();
             child.kill('SIGTERM');
             await gone;
-            const killed: number[] = [];
-            for (const runtime of findRuntimeFiles(dataDir)) {
-                const { pid } = JSON.parse(fs.readFileSync(runtime, 'utf8')) as { pid: number };
-                try {
-                    process.kill(-pid, 'SIGKILL');
-                    killed.push(pid);
-                } catch {
-                    // already gone
-                }
-            }
-            // Terminals run in sessions of their own: whatever still works in the data folder goes too.
-            killed.push(...killProcessesUnder(tmp), ...killProcessesUnder(dataDir));
-            // Waited for, not slept on: the folders go only once nothing runs in them.
-            await eventually('the processes of warren serve\'s workspaces to exit', () => killed.every(ended) || undefined, 30_000, 50);
+            await endWorkspaceIdes(dataDir, tmp);
             fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
         }
     };
+}
+
+/**
+ * Ends the IDEs of a data folder's workspaces, as a test's teardown must (they outlive the control
+ * plane by design): each runtime.json's process group (a sandbox's whole PID namespace goes with
+ * it), then whatever still works inside the folders (terminals run in sessions of their own).
+ * Resolves once they have exited.
+ */
+export async function endWorkspaceIdes(dataDir: string, ...moreDirs: string[]): Promise<void> {
+    const killed: number[] = [];
+    for (const runtime of findRuntimeFiles(dataDir)) {
+        const { pid } = JSON.parse(fs.readFileSync(runtime, 'utf8')) as { pid: number };
+        try {
+            process.kill(-pid, 'SIGKILL');
+            killed.push(pid);
+        } catch {
+            // already gone
+        }
+    }
+    killed.push(...[dataDir, ...moreDirs].flatMap(dir => killProcessesUnder(dir)));
+    // Waited for, not slept on: the folders go only once nothing runs in them.
+    await eventually('the processes of the workspaces to exit', () => killed.every(ended) || undefined, 30_000, 50);
 }
 
 function findRuntimeFiles(dataDir: string): string[] {

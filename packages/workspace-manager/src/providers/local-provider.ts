@@ -182,6 +182,7 @@ export class LocalProvider implements Provider {
         this.children.set(key, ide.process);
         ide.process.once('exit', (code, signal) => {
             this.children.delete(key);
+            endRemnants(ide.process.pid!);
             if (fs.existsSync(p.runtime)) {
                 this.exits.set(key, `${signal ? `signal ${signal}` : `exit code ${code}`}${lastLine(p.log)}`);
                 this.fire(ws);
@@ -305,7 +306,10 @@ export class LocalProvider implements Provider {
         }
         const env = this.options.env ?? process.env;
         const go = locateGo(env);
-        const readOnly = [path.dirname(defaultAppDir()), path.join(warrenCacheDir(env), 'tools'), path.dirname(path.dirname(process.execPath))];
+        // Warren's installation by its parts, not as a whole: its top folder may be closed to others (a clone made
+        // with mktemp -d is 0700), and a bind shows the host folder's own mode.
+        const install = path.dirname(defaultAppDir());
+        const readOnly = [...INSTALL_PARTS.map(part => path.join(install, part)), path.join(warrenCacheDir(env), 'tools'), path.dirname(path.dirname(process.execPath))];
         if (go) {
             readOnly.push(path.dirname(path.dirname(fs.realpathSync(go))));
         }
@@ -356,6 +360,7 @@ export class LocalProvider implements Provider {
             const p = this.paths(ref);
             const rt = readRuntime(p.runtime);
             if (rt && !isIdeOf(rt.pid, p.files) && !this.exits.has(key)) {
+                endRemnants(rt.pid);
                 this.exits.set(key, adoptedExit(rt.pid, p.log));
                 this.fire(ref);
             }
@@ -366,6 +371,9 @@ export class LocalProvider implements Provider {
         this.listeners.forEach(l => l(ref.tenant, ref.id));
     }
 }
+
+/** What of Warren's installation an IDE runs: the Theia application, its packages and extensions, the plugins. */
+const INSTALL_PARTS = ['browser-app', 'node_modules', 'packages', 'plugins'];
 
 /** What of the control plane's environment an IDE gets: reaching the network and the module proxy, and the locale. */
 export const IDE_ENV_PASSED = [
@@ -406,6 +414,19 @@ export function unsupportedOf(cls: WorkspaceClass): string[] {
         notes.push(`NotApplied: GPU ${cls.gpuResource} x${cls.gpuCount}: the local provider has no GPUs to give; use the kubernetes provider`);
     }
     return notes;
+}
+
+/**
+ * What is left of an IDE whose group leader ended: killed from outside (a test, the OOM killer), a
+ * sandbox's outer bwrap leaves its PID namespace running, IDE included. The IDE counts as ended,
+ * so all of it goes: a second one for the workspace would follow otherwise.
+ */
+function endRemnants(pgid: number): void {
+    try {
+        process.kill(-pgid, 'SIGKILL');
+    } catch {
+        // nothing left
+    }
 }
 
 function exitOf(child: ChildProcess, timeoutMs: number): Promise<void> {
