@@ -18,8 +18,12 @@ const NOBODY = { uid: 65534, gid: 65534 };
 describe('warren serve as an ordinary user', { skip: process.getuid?.() !== 0 ? 'needs root to run warren serve as another user' : false }, () => {
     let warren: WarrenServe;
     let client: WorkspaceClient;
+    const repoMode = fs.statSync(REPO).mode & 0o7777;
 
     before(async () => {
+        // A person's own checkout is theirs to read; this one is root's, perhaps made 0700 (mktemp -d): open it to
+        // others for the test, and close it again after.
+        fs.chmodSync(REPO, repoMode | 0o005);
         warren = await startWarrenServe(['--no-idle-stop'], { user: NOBODY });
         client = new WorkspaceClient(warren.grpcAddress, fs.readFileSync(path.join(warren.dataDir, 'admin-token'), 'utf8').trim());
     });
@@ -27,6 +31,7 @@ describe('warren serve as an ordinary user', { skip: process.getuid?.() !== 0 ? 
     after(async () => {
         client?.close();
         await warren?.stop();
+        fs.chmodSync(REPO, repoMode);
     });
 
     it('should run the owner\'s workspace as that user, with no sandbox', async () => {
