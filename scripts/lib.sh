@@ -53,11 +53,12 @@ ensure_system_packages() {
   # As root, every tenant's IDE runs as its own Unix user in a bubblewrap sandbox (doc/security.md).
   if is_root; then
     command -v bwrap >/dev/null || missing+=(bubblewrap)
+    command -v pasta >/dev/null || missing+=(passt)
     command -v setpriv >/dev/null || missing+=(util-linux)
     command -v useradd >/dev/null || missing+=(passwd)
   fi
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
-  info "build tools and libsecret headers present$(is_root && echo ', and bubblewrap for the sandbox')"
+  info "build tools and libsecret headers present$(is_root && echo ', and bubblewrap and passt for the sandbox')"
 }
 
 ensure_chromium() {

@@ -101,10 +101,20 @@ describe('tenants on one machine are apart', { skip: process.getuid?.() !== 0 ? 
         assert.match(text, /^1\s*$/m, 'go-cmp was downloaded into t1\'s module cache');
     });
 
-    it('should refuse t1\'s terminal a request to t2\'s IDE port, and give it no Theia cookie', async () => {
-        const script = `fetch(${JSON.stringify(t2Url)}).then(r => console.log('t2-ide', r.status, r.headers.get('set-cookie')))`;
-        const text = await inTerminal(`node -e ${shellQuote(script)}`, 'END-PORT');
-        assert.match(text, /t2-ide 401 null/);
+    it('should keep t2\'s IDE and the control plane\'s ports out of reach of t1\'s terminal, its own server and the manager\'s heartbeats in reach', async () => {
+        const targets = [['t2-ide', t2Url], ['gateway', `${warren.gateway.replace('localhost', '127.0.0.1')}/`], ['grpc', `http://${warren.grpcAddress}/`]];
+        const script = `require('http').createServer((q, r) => r.end('own')).listen(8099, '127.0.0.1', async () => {
+            for (const [name, url] of [...${JSON.stringify(targets)}, ['own', 'http://127.0.0.1:8099/'], ['heartbeats', process.env.WARREN_ACTIVITY_URL + '/metrics']]) {
+                await fetch(url, { signal: AbortSignal.timeout(5000) }).then(r => console.log('net', name, r.status), e => console.log('net', name, e.cause?.code ?? e.name));
+            }
+            process.exit(0);
+        })`;
+        const text = await inTerminal(`node -e ${shellQuote(script)}`, 'END-NET');
+        assert.match(text, /^net t2-ide ECONNREFUSED/m, 'another tenant\'s IDE is not on this sandbox\'s loopback');
+        assert.match(text, /^net gateway ECONNREFUSED/m);
+        assert.match(text, /^net grpc ECONNREFUSED/m);
+        assert.match(text, /^net own 200/m, 'the tenant\'s own server answers it');
+        assert.match(text, /^net heartbeats 200/m, 'the manager\'s heartbeat port is the one port of this machine it reaches');
     });
 
     it('should not let t1\'s IDE /file endpoints read the admin token or the gateway\'s database', async () => {

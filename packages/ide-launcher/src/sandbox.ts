@@ -22,7 +22,23 @@ export interface SandboxSpec {
     tmp: string;
     /** Where the generated passwd and group files are written (a folder only root writes). */
     etcDir: string;
+    /**
+     * A network of its own (pasta from Debian's passt): the sandbox reaches the outside world (the
+     * module proxy) but nothing on this machine's loopback, other tenants' servers included, except
+     * hostPorts; listenPort on this machine's 127.0.0.1 leads to the IDE. None: the host's network.
+     */
+    network?: { listenPort: number; hostPorts: number[] };
 }
+
+/**
+ * Run as root inside the sandbox, before the drop to the tenant: a network namespace, kept on a file
+ * in a folder only root sees, that pasta (left in the host's) connects to the world; then the IDE
+ * enters it (exec: its exit status is the sandbox's). pasta is in the sandbox's PID namespace, so it
+ * ends with it. Without pasta's network the IDE does not start: it would be cut off silently.
+ */
+const NETWORK_LAUNCHER = 'listen=$1; out=$2; shift 2; ns=/run/warren/net; touch $ns && unshare --net=$ns true '
+    + '&& pasta --runas 0 --netns $ns --config-net --no-map-gw -t "127.0.0.1/$listen" -T "$out" -u none -U none --quiet '
+    + '|| { echo "warren: the sandbox got no network of its own (unshare or pasta failed)" >&2; exit 70; }; exec nsenter --net=$ns -- "$@"';
 
 /** What of /etc an IDE needs: name resolution, TLS roots, time zone, the dynamic linker, the shell's defaults. Nothing else of it. */
 const ETC = ['resolv.conf', 'hosts', 'nsswitch.conf', 'host.conf', 'ssl', 'ca-certificates', 'ca-certificates.conf', 'localtime', 'timezone',
@@ -78,10 +94,18 @@ export function sandboxCommand(spec: SandboxSpec, command: string[], cwd: string
         made.add(target);
     }
     spec.writable.forEach(dir => bind('--bind', dir));
+    if (spec.network) {
+        // pasta's tun device, in a folder closed to the tenant.
+        args.push('--perms', '0755', '--dir', '/run', '--perms', '0700', '--tmpfs', '/run/warren',
+            '--perms', '0700', '--dir', '/dev/net', '--dev-bind', '/dev/net/tun', '/dev/net/tun');
+    }
     args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try', '--hostname', spec.hostname, '--chdir', cwd);
-    return ['bwrap', ...args, '--',
-        'setpriv', `--reuid=${spec.uid}`, `--regid=${spec.gid}`, '--clear-groups', '--no-new-privs', '--inh-caps=-all', '--bounding-set=-all', '--',
+    const asTenant = ['setpriv', `--reuid=${spec.uid}`, `--regid=${spec.gid}`, '--clear-groups', '--no-new-privs', '--inh-caps=-all', '--bounding-set=-all', '--',
         ...command];
+    const network = spec.network
+        ? ['/bin/sh', '-c', NETWORK_LAUNCHER, 'warren-sandbox', String(spec.network.listenPort), spec.network.hostPorts.join(',') || 'none']
+        : [];
+    return ['bwrap', ...args, '--', ...network, ...asTenant];
 }
 
 /**

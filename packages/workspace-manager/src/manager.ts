@@ -91,7 +91,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
         const activityUrl = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${httpPort}`;
         const provider = new LocalProvider({
             dataDir: options.dataDir, templateDir: options.templateDir, sandbox: options.sandbox, onlyTenant: options.onlyTenant,
-            secretOf: ws => workspaceTokens.ideSecret(ws.tenant, ws.id),
+            secretOf: ws => workspaceTokens.ideSecret(ws.tenant, ws.id), hostPorts: [httpPort],
             workspaceEnv: ws => ({
                 [IDE_ENV.activityUrl]: activityUrl,
                 [IDE_ENV.token]: workspaceTokens.token(ws.tenant, ws.id),

@@ -28,6 +28,8 @@ export interface LocalProviderOptions {
     sandbox?: boolean;
     /** Only this tenant may run workspaces (set where IDEs are not sandboxed: they would all be one Unix user). */
     onlyTenant?: string;
+    /** Ports of this machine's loopback that a sandboxed IDE may reach (the manager's heartbeat endpoint); nothing else there. */
+    hostPorts?: number[];
     /** The secret every request to a workspace's IDE must carry (ide-guard); none: IDEs answer anyone. */
     secretOf?: (ws: WorkspaceRef) => string;
     /** How often adopted IDEs are checked for life. */
@@ -171,7 +173,7 @@ export class LocalProvider implements Provider {
         }
         this.exits.delete(key);
         const port = await freePort();
-        const sandbox = this.sandboxed ? await this.sandboxOf(ws, await this.users.ensure(ws.tenant)) : undefined;
+        const sandbox = this.sandboxed ? await this.sandboxOf(ws, await this.users.ensure(ws.tenant), port) : undefined;
         const ide = await spawnIde({
             workspace: p.files, configDir: p.config, port, env: this.environment(ws, cls, p.home), logFile: p.log,
             secret: this.options.secretOf?.(ws), sandbox
@@ -291,7 +293,10 @@ export class LocalProvider implements Provider {
      * The sandbox of a workspace's IDE: its own folders writable and owned by the tenant's user, the
      * Go toolchain, Warren's IDE and tools read-only, a private /tmp, and the data folder hidden.
      */
-    protected async sandboxOf(ws: WorkspaceRecord, user: TenantUser): Promise<SandboxSpec> {
+    protected async sandboxOf(ws: WorkspaceRecord, user: TenantUser, port: number): Promise<SandboxSpec> {
+        if (!onPath('pasta', this.options.env ?? process.env)) {
+            throw new Error('pasta is not installed: sandboxed IDEs get their network from it. Install it with "apt-get install passt" (scripts/start.sh does).');
+        }
         const p = this.paths(ws);
         await fs.promises.rm(p.tmp, { recursive: true, force: true });
         const own = [p.files, p.home, p.config, p.tmp];
@@ -315,7 +320,8 @@ export class LocalProvider implements Provider {
         }
         return {
             uid: user.uid, gid: user.gid, userName: user.name, home: p.home, hostname: ws.id,
-            writable: [p.files, p.home, p.config], readOnly: readOnly.filter(dir => fs.existsSync(dir)), hidden: [this.dataDir], tmp: p.tmp, etcDir: p.etc
+            writable: [p.files, p.home, p.config], readOnly: readOnly.filter(dir => fs.existsSync(dir)), hidden: [this.dataDir], tmp: p.tmp, etcDir: p.etc,
+            network: { listenPort: port, hostPorts: this.options.hostPorts ?? [] }
         };
     }
 
@@ -394,6 +400,17 @@ async function chownTree(dir: string, user: TenantUser): Promise<void> {
             await fs.promises.lchown(full, user.uid, user.gid);
         }
     }
+}
+
+function onPath(command: string, env: NodeJS.ProcessEnv): boolean {
+    return [...(env.PATH ?? '').split(path.delimiter), '/usr/bin', '/usr/sbin'].some(dir => {
+        try {
+            fs.accessSync(path.join(dir, command), fs.constants.X_OK);
+            return true;
+        } catch {
+            return false;
+        }
+    });
 }
 
 function userName(): string {
