@@ -181,7 +181,7 @@ describe('gateway with two tenants', () => {
 
     it('should take heartbeats only with the workspace\'s token, and report proxy metrics', async () => {
         const token = WorkspaceTokens.fromFile(path.join(tmp, 'data', 'gateway-key')).token('team-a', 'hello');
-        const beat = (auth: string): Promise<number> => fetch(`${plane.manager.metricsAddress}/_warren/v1/heartbeat`, {
+        const beat = (auth: string): Promise<number> => fetch(`${plane.manager.activityAddress}/_warren/v1/heartbeat`, {
             method: 'POST', headers: { Authorization: auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ reasons: ['user input'] })
         }).then(r => r.status);
         assert.equal(await beat(`Bearer ${token}`), 204);

@@ -32,13 +32,15 @@ export interface SandboxSpec {
 
 /**
  * Run as root inside the sandbox, before the drop to the tenant: a network namespace, kept on a file
- * in a folder only root sees, that pasta (left in the host's) connects to the world; then the IDE
- * enters it (exec: its exit status is the sandbox's). pasta is in the sandbox's PID namespace, so it
- * ends with it. Without pasta's network the IDE does not start: it would be cut off silently.
+ * in a folder only root sees, that pasta (left in the host's) connects to the world while the IDE,
+ * entering it at once, starts (exec: its exit status is the sandbox's). pasta is in the sandbox's
+ * PID namespace, so it ends with it. Should pasta fail, everything in the sandbox is ended, with the
+ * reason in the log: an IDE cut off from the network would fail silently.
  */
-const NETWORK_LAUNCHER = 'listen=$1; out=$2; shift 2; ns=/run/warren/net; touch $ns && unshare --net=$ns true '
-    + '&& pasta --runas 0 --netns $ns --config-net --no-map-gw -t "127.0.0.1/$listen" -T "$out" -u none -U none --quiet '
-    + '|| { echo "warren: the sandbox got no network of its own (unshare or pasta failed)" >&2; exit 70; }; exec nsenter --net=$ns -- "$@"';
+const NETWORK_LAUNCHER = 'listen=$1; out=$2; shift 2; ns=/run/warren/net; '
+    + 'touch $ns && unshare --net=$ns true || { echo "warren: the sandbox got no network namespace" >&2; exit 70; }; '
+    + '(pasta --foreground --runas 0 --netns $ns --config-net --no-map-gw -t "127.0.0.1/$listen" -T "$out" -u none -U none --quiet '
+    + '|| { echo "warren: pasta could not connect the sandbox\'s network" >&2; kill -KILL -1; }) & exec nsenter --net=$ns -- "$@"';
 
 /** What of /etc an IDE needs: name resolution, TLS roots, time zone, the dynamic linker, the shell's defaults. Nothing else of it. */
 const ETC = ['resolv.conf', 'hosts', 'nsswitch.conf', 'host.conf', 'ssl', 'ca-certificates', 'ca-certificates.conf', 'localtime', 'timezone',

@@ -3,11 +3,11 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import { Registry } from 'prom-client';
-import { HEARTBEAT_PATH, IDE_ENV, loadProto, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
+import { IDE_ENV, loadProto, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
 import { Intents } from './api/intents';
 import { workspaceService } from './api/workspace-service';
 import { DEFAULT_CLASSES, WorkspaceClass } from './classes';
-import { heartbeatHandler } from './ide/heartbeat-endpoint';
+import { heartbeatHandler, listenForHeartbeats } from './ide/heartbeat-endpoint';
 import { IdeClient } from './ide/ide-client';
 import { WorkspaceTokens, writeSecretFile } from './ide/workspace-tokens';
 import { jsonLog } from '@warren/service-support';
@@ -23,7 +23,7 @@ export interface ManagerOptions {
     /** gRPC and HTTP address; 127.0.0.1 by default: the embedded manager is not exposed by itself. */
     host?: string;
     port: number;
-    /** Metrics, health, readiness and the IDEs' heartbeats; 0 picks a free port. */
+    /** Metrics, health and readiness; 0 picks a free port. (IDEs' heartbeats have a loopback port of their own.) */
     metricsPort?: number;
     classes?: WorkspaceClass[];
     /** Files new workspaces start with. */
@@ -50,8 +50,10 @@ export interface ManagerOptions {
 
 export interface Manager {
     address: string;
-    /** Metrics, health, readiness, and where IDEs send heartbeats. */
+    /** Metrics, health and readiness. */
     metricsAddress: string;
+    /** Where IDEs send heartbeats (WARREN_ACTIVITY_URL): a loopback port of its own, the one a sandbox reaches. */
+    activityAddress: string;
     /** Set on the first start only: the admin token, also written to <data>/admin-token (mode 0600). */
     adminToken?: string;
     store: WorkspaceStore;
@@ -75,6 +77,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     const store = new SqliteStore(path.join(options.dataDir, 'warren.db'));
     const server = new grpc.Server({ 'grpc.max_receive_message_length': options.maxMessageBytes ?? 64 * 1024 });
     let httpServer: http.Server | undefined;
+    let heartbeatServer: http.Server | undefined;
     try {
         const adminToken = await firstAdminToken(store, options.dataDir);
         const workspaceTokens = WorkspaceTokens.fromFile(path.join(options.dataDir, WORKSPACE_KEY_FILE), msg => log({ level: 'warn', msg }));
@@ -84,14 +87,15 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
         let idle: IdleClock | undefined;
         const touch = (key: WorkspaceKey): void => idle?.touch(key);
         // Listening before anything starts: IDEs launched at once need to know where to send heartbeats.
-        httpServer = await metrics.listen(options.metricsPort ?? 0, host, new Map([
-            [HEARTBEAT_PATH, heartbeatHandler(workspaceTokens, beat => touch(workspaceKey(beat)))]
-        ]));
+        httpServer = await metrics.listen(options.metricsPort ?? 0, host);
         const httpPort = (httpServer.address() as { port: number }).port;
-        const activityUrl = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${httpPort}`;
+        // Always on loopback: IDEs run on this machine, and only they have a use for it.
+        heartbeatServer = await listenForHeartbeats('127.0.0.1', heartbeatHandler(workspaceTokens, beat => touch(workspaceKey(beat))));
+        const heartbeatPort = (heartbeatServer.address() as { port: number }).port;
+        const activityUrl = `http://127.0.0.1:${heartbeatPort}`;
         const provider = new LocalProvider({
             dataDir: options.dataDir, templateDir: options.templateDir, sandbox: options.sandbox, onlyTenant: options.onlyTenant,
-            secretOf: ws => workspaceTokens.ideSecret(ws.tenant, ws.id), hostPorts: [httpPort],
+            secretOf: ws => workspaceTokens.ideSecret(ws.tenant, ws.id), hostPorts: [heartbeatPort],
             workspaceEnv: ws => ({
                 [IDE_ENV.activityUrl]: activityUrl,
                 [IDE_ENV.token]: workspaceTokens.token(ws.tenant, ws.id),
@@ -142,9 +146,11 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
         metrics.setReady(true);
         log({ level: 'info', msg: 'workspace manager ready', grpc: `${host}:${port}`, metrics: `http://${host}:${httpPort}/metrics` });
         const opened = httpServer;
+        const beats = heartbeatServer;
         return {
             address: `${host}:${port}`,
             metricsAddress: `http://${host}:${httpPort}`,
+            activityAddress: activityUrl,
             adminToken,
             store,
             tokens: store,
@@ -160,12 +166,14 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
                 await reconciler.stop();
                 await provider.dispose();
                 await new Promise<void>(resolve => opened.close(() => resolve()));
+                await new Promise<void>(resolve => beats.close(() => resolve()));
                 store.close();
             }
         };
     } catch (err) {
         server.forceShutdown();
         httpServer?.close();
+        heartbeatServer?.close();
         store.close();
         const message = (err as Error).message;
         throw new Error(/EADDRINUSE/.test(message)

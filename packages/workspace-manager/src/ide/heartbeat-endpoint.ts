@@ -1,5 +1,5 @@
 import * as http from 'http';
-import { HeartbeatRequest, IDE_ENV } from '@warren/workspace-api';
+import { HEARTBEAT_PATH, HeartbeatRequest, IDE_ENV } from '@warren/workspace-api';
 import { WorkspaceTokens } from './workspace-tokens';
 
 export interface Heartbeat {
@@ -11,7 +11,7 @@ export interface Heartbeat {
 /**
  * POST HEARTBEAT_PATH from a workspace's IDE (packages/go-workspace), with its workspace token as
  * bearer and `{"reasons": [...]}`: user input, a running command, task or debug session. Served on
- * the manager's HTTP port, the one IDEs get as WARREN_ACTIVITY_URL.
+ * a port of its own (listenForHeartbeats), the one IDEs get as WARREN_ACTIVITY_URL.
  */
 
 export function heartbeatHandler(tokens: WorkspaceTokens, onHeartbeat: (beat: Heartbeat) => void): (req: http.IncomingMessage, res: http.ServerResponse) => void {
@@ -54,4 +54,22 @@ export function heartbeatHandler(tokens: WorkspaceTokens, onHeartbeat: (beat: He
 
 function sendError(_req: http.IncomingMessage, res: http.ServerResponse, status: number, message: string): void {
     res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify({ error: message }));
+}
+
+/**
+ * The heartbeat endpoint on a port of its own, and nothing else there: it is the one port of this
+ * machine that a sandboxed IDE reaches (doc/security.md), so /metrics is not on it.
+ */
+export function listenForHeartbeats(host: string, handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<http.Server> {
+    const server = http.createServer((req, res) => {
+        if (req.url === HEARTBEAT_PATH) {
+            handler(req, res);
+        } else {
+            sendError(req, res, 404, `This port takes only IDE heartbeats, at ${HEARTBEAT_PATH}.`);
+        }
+    });
+    return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, host, () => resolve(server));
+    });
 }
