@@ -5,7 +5,7 @@ import * as path from 'path';
 import { promisify } from 'util';
 import { Worker } from 'worker_threads';
 import { DNS_LABEL, IDE_IDENTITY_PATH, IDE_NONCE_HEADER, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
-import { canConnect, defaultAppDir, freePort, ideProvesIdentity, SandboxSpec, spawnIde, stopProcessGroup } from '@warren/ide-launcher';
+import { defaultAppDir, freePort, ideProvesIdentity, SandboxSpec, spawnIde, stopProcessGroup } from '@warren/ide-launcher';
 import { locateGo, warrenCacheDir } from '@warren/go-toolchain';
 import { memoryBytes, WorkspaceClass } from '../classes';
 import { Observation } from '../lifecycle/phase';
@@ -284,9 +284,11 @@ export class LocalProvider implements Provider {
     /** Readiness: the port answers, and (with a secret) proves to be this workspace's IDE, not a program that took its port. */
     protected async answers(ws: WorkspaceRef, port: number): Promise<boolean> {
         const secret = this.options.secretOf?.(ws);
-        return secret
-            ? ideProvesIdentity(`http://127.0.0.1:${port}/`, secret, { identity: IDE_IDENTITY_PATH, nonceHeader: IDE_NONCE_HEADER })
-            : canConnect(port, '127.0.0.1');
+        if (secret) {
+            return ideProvesIdentity(`http://127.0.0.1:${port}/`, secret, { identity: IDE_IDENTITY_PATH, nonceHeader: IDE_NONCE_HEADER });
+        }
+        // An HTTP answer, not a TCP connection: a sandbox's pasta accepts connections on the port before the IDE listens.
+        return fetch(`http://127.0.0.1:${port}/`, { method: 'HEAD', signal: AbortSignal.timeout(2_000) }).then(() => true, () => false);
     }
 
     /**
