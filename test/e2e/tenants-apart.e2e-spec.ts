@@ -104,7 +104,8 @@ describe('tenants on one machine are apart', { skip: process.getuid?.() !== 0 ? 
     it('should keep t2\'s IDE and the control plane\'s ports out of reach of t1\'s terminal, its own server and the manager\'s heartbeats in reach', async () => {
         const targets = [['t2-ide', t2Url], ['gateway', `${warren.gateway.replace('localhost', '127.0.0.1')}/`], ['grpc', `http://${warren.grpcAddress}/`]];
         const script = `require('http').createServer((q, r) => r.end('own')).listen(8099, '127.0.0.1', async () => {
-            for (const [name, url] of [...${JSON.stringify(targets)}, ['own', 'http://127.0.0.1:8099/'], ['heartbeats', process.env.WARREN_ACTIVITY_URL + '/metrics']]) {
+            for (const [name, url] of [...${JSON.stringify(targets)}, ['own', 'http://127.0.0.1:8099/'], ['heartbeats', process.env.WARREN_ACTIVITY_URL + '/_warren/v1/heartbeat'],
+                ['metrics', process.env.WARREN_ACTIVITY_URL + '/metrics']]) {
                 await fetch(url, { signal: AbortSignal.timeout(5000) }).then(r => console.log('net', name, r.status), e => console.log('net', name, e.cause?.code ?? e.name));
             }
             process.exit(0);
@@ -114,7 +115,8 @@ describe('tenants on one machine are apart', { skip: process.getuid?.() !== 0 ? 
         assert.match(text, /^net gateway ECONNREFUSED/m);
         assert.match(text, /^net grpc ECONNREFUSED/m);
         assert.match(text, /^net own 200/m, 'the tenant\'s own server answers it');
-        assert.match(text, /^net heartbeats 200/m, 'the manager\'s heartbeat port is the one port of this machine it reaches');
+        assert.match(text, /^net heartbeats 405/m, 'the manager\'s heartbeat port is the one port of this machine it reaches (heartbeats are POSTed)');
+        assert.match(text, /^net metrics 404/m, 'and it serves nothing but heartbeats');
     });
 
     it('should not let t1\'s IDE /file endpoints read the admin token or the gateway\'s database', async () => {

@@ -33,14 +33,18 @@ export interface SandboxSpec {
 /**
  * Run as root inside the sandbox, before the drop to the tenant: a network namespace, kept on a file
  * in a folder only root sees, that pasta (left in the host's) connects to the world while the IDE,
- * entering it at once, starts (exec: its exit status is the sandbox's). pasta is in the sandbox's
- * PID namespace, so it ends with it. Should pasta fail, everything in the sandbox is ended, with the
- * reason in the log: an IDE cut off from the network would fail silently.
+ * entering it at once, starts. The shell stays as the IDE's parent and pasta's, so that pasta is
+ * never taken for a command the IDE runs (the IDE's busy-process heartbeats); it passes a stop on to
+ * the IDE, waits for it and exits with its status. pasta is in the sandbox's PID namespace, so it
+ * ends with it. Should pasta fail, everything in the sandbox is ended, with the reason in the log:
+ * an IDE cut off from the network would fail silently.
  */
 const NETWORK_LAUNCHER = 'listen=$1; out=$2; shift 2; ns=/run/warren/net; '
     + 'touch $ns && unshare --net=$ns true || { echo "warren: the sandbox got no network namespace" >&2; exit 70; }; '
+    + 'nsenter --net=$ns -- "$@" & ide=$!; trap \'kill -TERM $ide\' TERM INT HUP; '
     + '(pasta --foreground --runas 0 --netns $ns --config-net --no-map-gw -t "127.0.0.1/$listen" -T "$out" -u none -U none --quiet '
-    + '|| { echo "warren: pasta could not connect the sandbox\'s network" >&2; kill -KILL -1; }) & exec nsenter --net=$ns -- "$@"';
+    + '|| { echo "warren: pasta could not connect the sandbox\'s network" >&2; kill -KILL -1; }) & '
+    + 'status=0; while kill -0 $ide 2>/dev/null; do wait $ide; status=$?; done; exit $status';
 
 /** What of /etc an IDE needs: name resolution, TLS roots, time zone, the dynamic linker, the shell's defaults. Nothing else of it. */
 const ETC = ['resolv.conf', 'hosts', 'nsswitch.conf', 'host.conf', 'ssl', 'ca-certificates', 'ca-certificates.conf', 'localtime', 'timezone',
