@@ -31,6 +31,7 @@ describe('idle stop through the gateway', () => {
         warren = await startWarrenServe(['--classes', classes, '--heartbeat-seconds', '1', '--idle-check-seconds', '1']);
         browser = await launchChromium();
         context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+        await context.grantPermissions(['clipboard-read', 'clipboard-write']); // reading the terminal, as a person copies it
         const dashboard = await context.newPage();
         await dashboard.goto(warren.loginUrl);
         for (const name of ['Quiet', 'Busy']) {
@@ -73,10 +74,15 @@ describe('idle stop through the gateway', () => {
         fs.writeFileSync(path.join(warren.files('default', 'busy'), 'long_test.go'),
             `package main\n\nimport (\n\t"testing"\n\t"time"\n)\n\nfunc ${LONG_TEST}(t *testing.T) {\n\ttime.Sleep(120 * time.Second)\n}\n`);
         const page = await openIde('busy');
-        await new IdePage(browser, context, page).newTerminal();
+        const ide = new IdePage(browser, context, page);
+        const terminal = await ide.newTerminal();
+        // Typed once the shell shows its prompt: keys sent before the shell is attached are lost.
+        await eventually('the shell\'s prompt', async () => /\$\s*$/.test((await ide.terminalText(terminal)).trimEnd() + ' ') || undefined, 60_000);
+        await terminal.click();
         await page.keyboard.type(`go test -count=1 -run ${LONG_TEST} .`);
         await page.keyboard.press('Enter');
-        await eventually('the test binary running', async () => testBinaryRuns(warren.dataDir) || undefined, 90_000);
+        // A new workspace's build cache is cold: on a loaded 2-core machine the first go test took over 90 s to build.
+        await eventually('the test binary running', async () => testBinaryRuns(warren.dataDir) || undefined, 240_000);
         busySince = Date.now();
     });
 
