@@ -56,7 +56,7 @@ const USR_LINKS = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
 /**
  * The bubblewrap command line that runs `command` as the tenant's user. bwrap runs as root and
  * builds the mount namespace (so the read-only folders may live under folders the tenant cannot
- * enter, like /root/.cache); setpriv then drops to the tenant's uid with no capabilities and no
+ * enter, like root's own cache folder); setpriv then drops to the tenant's uid with no capabilities and no
  * way back before anything of the tenant's runs. Root's bwrap is PID 1 of the new PID namespace:
  * the tenant can neither read its environment nor signal it, and when it ends every process of the
  * sandbox ends with it. Why not `bwrap --unshare-user --uid N` run as root: the uid inside then

@@ -147,8 +147,7 @@ export class LocalProvider implements Provider {
         if (this.sandboxed) {
             // The tenant's from the start: its first start then has nothing to hand over.
             const user = await this.users.ensure(ws.tenant);
-            await chownTree(staging, user);
-            await fs.promises.chown(p.home, user.uid, user.gid);
+            await handOver(user, [staging, p.home]);
         }
         await fs.promises.rename(staging, p.files);
     }
@@ -307,7 +306,7 @@ export class LocalProvider implements Provider {
         }
         // A workspace made before sandboxing, or by an ordinary user's Warren: hand it over once.
         if ((await fs.promises.stat(p.files)).uid !== user.uid || (await fs.promises.stat(p.home)).uid !== user.uid) {
-            await promisify(execFile)('chown', ['-R', '--no-dereference', `${user.uid}:${user.gid}`, ...own]);
+            await handOver(user, own);
         } else {
             await Promise.all(own.map(dir => fs.promises.chown(dir, user.uid, user.gid)));
         }
@@ -391,17 +390,9 @@ export const IDE_ENV_PASSED = [
     'SSL_CERT_FILE', 'SSL_CERT_DIR', 'NODE_EXTRA_CA_CERTS', 'GIT_SSL_CAINFO'
 ] as const;
 
-/** Gives a freshly copied folder (a template: few files) to the tenant's user; links themselves, never what they point at. */
-async function chownTree(dir: string, user: TenantUser): Promise<void> {
-    await fs.promises.lchown(dir, user.uid, user.gid);
-    for (const entry of await fs.promises.readdir(dir, { withFileTypes: true })) {
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) {
-            await chownTree(full, user);
-        } else {
-            await fs.promises.lchown(full, user.uid, user.gid);
-        }
-    }
+/** Gives folders, and all in them, to the tenant's user: links themselves, never what they point at; off the event loop. */
+async function handOver(user: TenantUser, dirs: string[]): Promise<void> {
+    await promisify(execFile)('chown', ['-R', '--no-dereference', `${user.uid}:${user.gid}`, ...dirs]);
 }
 
 function onPath(command: string, env: NodeJS.ProcessEnv): boolean {
