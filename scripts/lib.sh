@@ -61,6 +61,32 @@ ensure_system_packages() {
   info "build tools and libsecret headers present$(is_root && echo ', and bubblewrap and passt for the sandbox')"
 }
 
+# The Kubernetes test cluster of packages/test-cluster: its Debian packages, and its binaries built from Go modules
+# into ~/.cache/warren/k8s (7-15 minutes the first time, under a second once cached). Its tests need root; without
+# it they are skipped, and so is this step.
+ensure_test_cluster() {
+  if ! is_root; then
+    info "not root: skipped, and the Kubernetes tests (packages/test-cluster) will be skipped too (its real node mounts, makes cgroups and network namespaces)"
+    return
+  fi
+  local missing=()
+  command -v containerd >/dev/null || missing+=(containerd)
+  command -v runc >/dev/null || missing+=(runc)
+  [ -x /usr/lib/cni/bridge ] || missing+=(containernetworking-plugins)
+  command -v buildah >/dev/null || missing+=(buildah)
+  command -v podman >/dev/null || missing+=(podman)
+  command -v debootstrap >/dev/null || missing+=(debootstrap)
+  command -v iptables >/dev/null || missing+=(iptables)
+  command -v conntrack >/dev/null || missing+=(conntrack)
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+  # build.sh says what it builds and how long it took; the per-module download lines and "cached" lines are left out
+  local rc=0
+  bash "$ROOT/packages/test-cluster/scripts/build.sh" 2>&1 | { grep --line-buffered -vE '^go: (downloading|finding|extracting) |: cached$|done in 0 s$' || true; } \
+    | sed -u 's/^/    /' || rc=$?
+  [ "$rc" = 0 ] || die "building the Kubernetes test cluster failed (see above); scripts/test.sh --skip-cluster runs without it"
+  info "Kubernetes test cluster binaries ready ($(. "$ROOT/packages/test-cluster/scripts/versions.sh" && echo "kubernetes $KV, kwok $KWOKV, helm $HELMV"))"
+}
+
 ensure_chromium() {
   if [ -n "${CHROMIUM_PATH:-}" ]; then
     [ -x "$CHROMIUM_PATH" ] || die "CHROMIUM_PATH=$CHROMIUM_PATH is not an executable."

@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Runs every check: lint, unit and integration tests, and the end-to-end tests in a real chromium.
 # Installs and builds what is missing first, like start.sh.
-#   scripts/test.sh [--skip-e2e]
+#   scripts/test.sh [--skip-e2e] [--skip-cluster]
+# --skip-cluster: do not build the Kubernetes test cluster; its tests are then skipped.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 E2E=1
+CLUSTER=1
 for arg in "$@"; do
   case "$arg" in
     --skip-e2e) E2E=0 ;;
-    -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --skip-cluster) CLUSTER=0 ;;
+    -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $arg (try --help)" ;;
   esac
 done
 
-STEPS=8
+STEPS=9
 step "checking Node.js and Go"
 check_node
 check_go
@@ -30,6 +33,9 @@ ensure_go_tools
 step "lint (eslint)"
 (cd "$ROOT" && npx --no-install eslint --max-warnings 0 .) || die "lint failed; see the messages above."
 info "lint clean"
+
+step "Kubernetes test cluster (packages/test-cluster)"
+if [ "$CLUSTER" = 1 ]; then ensure_test_cluster; else export WARREN_SKIP_TEST_CLUSTER=1; info "skipped (--skip-cluster): its tests are skipped too"; fi
 
 step "tests"
 cd "$ROOT"
