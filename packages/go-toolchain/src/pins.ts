@@ -14,6 +14,8 @@ export type ToolName = 'gopls' | 'dlv';
 export interface ToolchainPins {
     go: { minimum: string; why: string };
     tools: Record<ToolName, ToolPin>;
+    /** The exact versions baked into the workspace image (Dockerfile, scripts/image.sh). */
+    image: { debian: string; go: string; node: string };
 }
 
 export const TOOL_NAMES: readonly ToolName[] = ['gopls', 'dlv'];

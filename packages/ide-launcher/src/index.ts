@@ -4,3 +4,4 @@ export * from './start-ide';
 export * from './process-stat';
 export * from './sandbox';
 export * from './ide-identity';
+export * from './seed-workspace';
