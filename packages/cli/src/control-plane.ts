@@ -43,14 +43,15 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     const metrics = new GatewayMetrics();
     const owner = options.owner ?? defaultOwner();
     // As an ordinary user every IDE runs as that user: only the owner's tenant may have workspaces (doc/security.md).
-    const onlyTenant = process.getuid?.() === 0 ? undefined : owner.tenant;
+    const onlyTenant = process.getuid?.() === 0 || options.kubernetes ? undefined : owner.tenant;
     const manager = await startManager({ ...options, port: options.managerPort, extraMetrics: [metrics.registry], onlyTenant });
     try {
-        // A fresh admin token for the gateway each start; the last start's is revoked.
-        for (const t of (await manager.tokens.listTokens()).filter(t => t.description === GATEWAY_TOKEN)) {
+        // A fresh admin token for the gateway each start; the last start's is revoked (per host: replicas share the token store).
+        const description = `${GATEWAY_TOKEN} on ${options.kubernetes?.identity ?? os.hostname()}`;
+        for (const t of (await manager.tokens.listTokens()).filter(t => t.description === description || t.description === GATEWAY_TOKEN)) {
             await manager.tokens.revokeToken(t.id);
         }
-        const { token } = await manager.tokens.createToken(undefined, GATEWAY_TOKEN);
+        const { token } = await manager.tokens.createToken(undefined, description);
         const directory = new ManagerDirectory(manager.address, token, options.log ?? (() => undefined));
         await directory.open();
         const gateway = await startGateway({

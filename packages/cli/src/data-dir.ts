@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { checkClasses, WorkspaceClass } from '@warren/workspace-manager';
+import { checkClasses, ClusterSettings, parseClusterSettings, WorkspaceClass } from '@warren/workspace-manager';
 
 /** Warren's data folder: --data-dir, WARREN_DATA_DIR, or ~/.local/share/warren. */
 export function dataDir(option: string | undefined): string {
@@ -28,4 +28,21 @@ export function readClasses(file: string): WorkspaceClass[] {
         throw new Error(`${file} has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
     }
     return parsed as WorkspaceClass[];
+}
+
+/** Cluster settings from a JSON file (or the defaults), with every problem listed at once. */
+export function readClusterSettings(file: string | undefined, image: string | undefined): ClusterSettings {
+    let parsed: unknown;
+    if (file) {
+        try {
+            parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+        } catch (err) {
+            throw new Error(`${file}: ${(err as Error).message}`);
+        }
+    }
+    const { settings, problems } = parseClusterSettings(parsed, image);
+    if (!settings) {
+        throw new Error(`${file ?? 'the cluster settings'} ${problems.length === 1 ? 'has a problem' : `has ${problems.length} problems`}:\n  ${problems.join('\n  ')}`);
+    }
+    return settings;
 }

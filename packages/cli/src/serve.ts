@@ -4,12 +4,13 @@ import * as path from 'path';
 import { checkTenant, readUsersFile, trustedProxies } from '@warren/gateway';
 import { findIdeProcesses } from '@warren/workspace-manager';
 import { defaultOwner, startControlPlane } from './control-plane';
-import { dataDir, readClasses, SERVE_INFO, ServeInfo } from './data-dir';
+import { dataDir, readClasses, readClusterSettings, SERVE_INFO, ServeInfo } from './data-dir';
 
 interface ServeOptions {
     dataDir?: string; host: string; port: string; publicUrl?: string; grpcHost: string; grpcPort: string; metricsPort: string;
     classes?: string; template?: string; usersFile?: string; ownerTenant?: string; tlsCert?: string; tlsKey?: string;
     restartCrashed?: boolean; trustProxy?: string; idleStop: boolean; heartbeatSeconds: string; idleCheckSeconds: string;
+    provider: string; kubeconfig?: string; clusterConfig?: string; workspaceImage?: string; leaseSeconds: string; replicaId?: string;
 }
 
 function port(name: string, value: string): number {
@@ -44,7 +45,13 @@ function check(opts: ServeOptions): { publicUrl?: URL } {
     if (!!opts.tlsCert !== !!opts.tlsKey) {
         throw new Error('Give both --tls-cert and --tls-key, or neither.');
     }
-    for (const file of [opts.tlsCert, opts.tlsKey, opts.usersFile, opts.classes].filter((f): f is string => !!f)) {
+    if (!['local', 'kubernetes'].includes(opts.provider)) {
+        throw new Error(`--provider must be "local" (IDEs on this machine) or "kubernetes" (pods on a cluster), not "${opts.provider}".`);
+    }
+    if (opts.provider !== 'kubernetes' && (opts.kubeconfig || opts.clusterConfig || opts.workspaceImage)) {
+        throw new Error('--kubeconfig, --cluster-config and --workspace-image are for --provider kubernetes.');
+    }
+    for (const file of [opts.tlsCert, opts.tlsKey, opts.usersFile, opts.classes, opts.kubeconfig, opts.clusterConfig].filter((f): f is string => !!f)) {
         if (!fs.existsSync(file)) {
             throw new Error(`${file} does not exist.`);
         }
@@ -69,7 +76,7 @@ function invocation(): string {
 
 export function registerServe(program: Command): void {
     program.command('serve')
-        .description('run Warren on this machine: the gateway (sign-in, dashboard, workspace proxy) and the workspace manager with the local provider')
+        .description('run Warren: the gateway (sign-in, dashboard, workspace proxy) and the workspace manager, with IDEs on this machine or pods on a cluster')
         .option('--data-dir <dir>', 'where workspaces and the databases live (WARREN_DATA_DIR)')
         .option('--host <addr>', 'address the gateway listens on', '127.0.0.1')
         .option('--port <port>', 'the gateway\'s port', '7080')
@@ -88,19 +95,29 @@ export function registerServe(program: Command): void {
         .option('--no-idle-stop', 'never stop idle workspaces')
         .option('--heartbeat-seconds <n>', 'how often IDEs report activity', '60')
         .option('--idle-check-seconds <n>', 'how often idle workspaces are looked for', '15')
+        .option('--provider <name>', 'where workspaces run: local (IDE processes on this machine) or kubernetes (pods; doc/cluster.md)', 'local')
+        .option('--kubeconfig <file>', 'the cluster (kubernetes provider); default: the in-cluster configuration in a pod, else $KUBECONFIG or ~/.kube/config')
+        .option('--cluster-config <file>', 'cluster settings (JSON: image, namespaces, quotas, network policy, Go environment; doc/cluster.md)')
+        .option('--workspace-image <ref>', 'the workspace image (kubernetes provider); overrides the cluster settings\' image')
+        .option('--lease-seconds <n>', 'how long the reconciler\'s lease holds without renewal, when several replicas run (kubernetes provider)', '15')
+        .option('--replica-id <name>', 'this replica\'s name in the reconciler\'s lease (kubernetes provider); default: the host name and pid')
         .action(async (opts: ServeOptions) => {
             const { publicUrl } = check(opts);
             // Whatever the control plane writes (keys, databases, logs) is its own user's alone.
             process.umask(0o077);
             const dir = dataDir(opts.dataDir);
             const owner = { ...defaultOwner(), tenant: opts.ownerTenant ?? 'default' };
+            const kubernetes = opts.provider === 'kubernetes' ? {
+                kubeconfig: opts.kubeconfig, settings: readClusterSettings(opts.clusterConfig, opts.workspaceImage),
+                leaseSeconds: seconds('--lease-seconds', opts.leaseSeconds), identity: opts.replicaId
+            } : undefined;
             const plane = await startControlPlane({
                 dataDir: dir, host: opts.grpcHost, managerPort: port('--grpc-port', opts.grpcPort), metricsPort: port('--metrics-port', opts.metricsPort),
                 gatewayHost: opts.host, gatewayPort: port('--port', opts.port), publicUrl: publicUrl?.origin,
                 classes: opts.classes ? readClasses(opts.classes) : undefined, templateDir: opts.template ? path.resolve(opts.template) : undefined,
                 restartCrashed: opts.restartCrashed, usersFile: opts.usersFile, owner, trustProxy: opts.trustProxy === undefined ? undefined : trustedProxies(opts.trustProxy),
                 tls: opts.tlsCert && opts.tlsKey ? { certFile: opts.tlsCert, keyFile: opts.tlsKey } : undefined,
-                heartbeatSeconds: seconds('--heartbeat-seconds', opts.heartbeatSeconds),
+                heartbeatSeconds: seconds('--heartbeat-seconds', opts.heartbeatSeconds), kubernetes,
                 idle: opts.idleStop ? { checkIntervalMs: seconds('--idle-check-seconds', opts.idleCheckSeconds) * 1000 } : false
             });
             const info: ServeInfo = { publicUrl: plane.gateway.url, owner };
@@ -115,8 +132,8 @@ export function registerServe(program: Command): void {
             const stop = (): void => {
                 void plane.stop().then(() => {
                     // The IDEs outlive the control plane by design: say how many.
-                    const running = findIdeProcesses(dir).size;
-                    process.stderr.write(running
+                    const running = kubernetes ? 0 : findIdeProcesses(dir).size;
+                    process.stderr.write(kubernetes ? '\nWarren stopped. Workspace pods keep running; the next "warren serve" takes them over.\n' : running
                         ? `\nWarren stopped. ${running} workspace IDE(s) keep running; the next "warren serve" with this data folder takes them over.\n`
                         : '\nWarren stopped.\n');
                     process.exit(0);

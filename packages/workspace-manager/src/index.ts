@@ -13,3 +13,7 @@ export * from './store/sqlite-store';
 export * from './store/workspace-store';
 export * from './manager';
 export * from './metrics';
+export * from './store/store-feed';
+export * from './kubernetes/cluster-mode';
+export * from './kubernetes/cluster-settings';
+export * from './kubernetes/workspace-resource';

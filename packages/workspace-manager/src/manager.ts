@@ -14,7 +14,12 @@ import { jsonLog } from '@warren/service-support';
 import { IdleClock, IdleOptions } from './lifecycle/idle-clock';
 import { ManagerMetrics } from './metrics';
 import { LocalProvider } from './providers/local-provider';
+import { Provider } from './providers/provider';
+import { ClusterBackend, KubernetesModeOptions, LEASE_NAME, openCluster } from './kubernetes/cluster-mode';
+import { KubernetesProvider } from './kubernetes/kubernetes-provider';
+import { LeaderElector } from './kubernetes/leader-election';
 import { Reconciler, ReconcilerOptions } from './reconciler';
+import { ChangeFeed, StoreFeed, WorkspaceChange } from './store/store-feed';
 import { SqliteStore } from './store/sqlite-store';
 import { TokenStore, WorkspaceStore } from './store/workspace-store';
 
@@ -46,6 +51,8 @@ export interface ManagerOptions {
     sandbox?: boolean;
     /** Only this tenant may run workspaces: set where IDEs are not sandboxed. */
     onlyTenant?: string;
+    /** Cluster mode: workspaces as pods, the Workspace resource as the store, a Lease for the reconciler (doc/cluster.md). */
+    kubernetes?: KubernetesModeOptions;
 }
 
 export interface Manager {
@@ -60,6 +67,8 @@ export interface Manager {
     tokens: TokenStore;
     /** The secret a workspace's IDE wants on every request (the gateway's proxy adds it). */
     ideSecret(tenant: string, id: string): string;
+    /** Whether this replica runs the reconciler (always, without leader election). */
+    isLeader(): boolean;
     /** Stops serving and reconciling. Running IDEs keep running: the next start adopts them (doc/lifecycle.md). */
     stop(): Promise<void>;
 }
@@ -67,55 +76,83 @@ export interface Manager {
 /** The key that signs workspace tokens (named for where it began: running IDEs keep their tokens). */
 export const WORKSPACE_KEY_FILE = 'gateway-key';
 
-/** Starts the store, the local provider, the reconciler, the gRPC server and the HTTP endpoint; all or nothing. */
+/** Starts the store, the provider, the reconciler, the gRPC server and the HTTP endpoint; all or nothing. */
 export async function startManager(options: ManagerOptions): Promise<Manager> {
     const log = options.log ?? jsonLog;
     const host = options.host ?? '127.0.0.1';
     const classes = new Map((options.classes ?? DEFAULT_CLASSES).map(c => [c.name, c]));
     fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     fs.chmodSync(options.dataDir, 0o700); // secrets and databases inside: this user's alone
-    const store = new SqliteStore(path.join(options.dataDir, 'warren.db'));
     const server = new grpc.Server({ 'grpc.max_receive_message_length': options.maxMessageBytes ?? 64 * 1024 });
     let httpServer: http.Server | undefined;
     let heartbeatServer: http.Server | undefined;
+    let heartbeatPort = 0;
+    let cluster: ClusterBackend | undefined;
+    let sqlite: SqliteStore | undefined;
+    let elector: LeaderElector | undefined;
     try {
-        const adminToken = await firstAdminToken(store, options.dataDir);
-        const workspaceTokens = WorkspaceTokens.fromFile(path.join(options.dataDir, WORKSPACE_KEY_FILE), msg => log({ level: 'warn', msg }));
+        if (options.kubernetes) {
+            cluster = await openCluster(options.kubernetes, () => heartbeatPort, log);
+        } else {
+            sqlite = new SqliteStore(path.join(options.dataDir, 'warren.db'));
+        }
+        const store: WorkspaceStore = cluster?.store ?? sqlite!;
+        const tokens: TokenStore = cluster?.tokens ?? sqlite!;
+        const adminToken = await firstAdminToken(tokens, options.dataDir);
+        const workspaceTokens = cluster ? new WorkspaceTokens(cluster.key)
+            : WorkspaceTokens.fromFile(path.join(options.dataDir, WORKSPACE_KEY_FILE), msg => log({ level: 'warn', msg }));
         const ide = new IdeClient(workspaceTokens);
         const intents = new Intents(store);
         const metrics = new ManagerMetrics(store, options.extraMetrics);
         let idle: IdleClock | undefined;
+        let reconciler: Reconciler | undefined;
         const touch = (key: WorkspaceKey): void => idle?.touch(key);
         // Listening before anything starts: IDEs launched at once need to know where to send heartbeats.
         httpServer = await metrics.listen(options.metricsPort ?? 0, host);
         const httpPort = (httpServer.address() as { port: number }).port;
-        // Always on loopback: IDEs run on this machine, and only they have a use for it.
-        heartbeatServer = await listenForHeartbeats('127.0.0.1', heartbeatHandler(workspaceTokens, beat => touch(workspaceKey(beat))));
-        const heartbeatPort = (heartbeatServer.address() as { port: number }).port;
-        const activityUrl = `http://127.0.0.1:${heartbeatPort}`;
-        const provider = new LocalProvider({
+        // Embedded: always on loopback, the one port a sandboxed IDE reaches. Cluster: where pods reach it.
+        const [beatHost, beatPort] = cluster ? splitHostPort(options.kubernetes!.settings.heartbeatListen) : ['127.0.0.1', 0];
+        heartbeatServer = await listenForHeartbeats(beatHost, heartbeatHandler(workspaceTokens, beat => touch(workspaceKey(beat))), beatPort);
+        heartbeatPort = (heartbeatServer.address() as { port: number }).port;
+        const activityUrl = cluster ? options.kubernetes!.settings.heartbeatUrl ?? `http://${beatHost}:${heartbeatPort}` : `http://127.0.0.1:${heartbeatPort}`;
+        const heartbeatSeconds = options.heartbeatSeconds ?? 60;
+        const provider: Provider = cluster ? new KubernetesProvider({
+            kube: cluster.kube, settings: options.kubernetes!.settings, namespaces: cluster.namespaces, classes,
+            ownerUid: ref => cluster!.store.uidOf(ref.tenant, ref.id), ideSecret: ref => workspaceTokens.ideSecret(ref.tenant, ref.id),
+            token: ref => workspaceTokens.token(ref.tenant, ref.id), activityUrl: () => activityUrl, heartbeatSeconds, log
+        }) : new LocalProvider({
             dataDir: options.dataDir, templateDir: options.templateDir, sandbox: options.sandbox, onlyTenant: options.onlyTenant,
             secretOf: ws => workspaceTokens.ideSecret(ws.tenant, ws.id), hostPorts: [heartbeatPort],
             workspaceEnv: ws => ({
                 [IDE_ENV.activityUrl]: activityUrl,
                 [IDE_ENV.token]: workspaceTokens.token(ws.tenant, ws.id),
                 [IDE_ENV.workspace]: workspaceKey(ws),
-                [IDE_ENV.heartbeatSeconds]: String(options.heartbeatSeconds ?? 60)
+                [IDE_ENV.heartbeatSeconds]: String(heartbeatSeconds)
             })
         });
-        const reconciler = new Reconciler(store, provider, classes, ide, {
-            onError: (key, err) => { metrics.reconcileErrors.inc(); log({ level: 'warn', msg: 'reconcile failed; retrying', workspace: key, error: err.message }); },
-            onTransition: (kind, seconds) => metrics.transitions.observe({ kind }, seconds),
-            onStopHeldBack: () => metrics.stopsHeldBack.inc(),
-            log
-        }, {
-            ...options.reconciler,
-            restartCrashed: options.restartCrashed ? { maxRestarts: 3, windowMs: 5 * 60_000 } : undefined,
-            idleStopsAt: key => idle?.idleStopsAt(key)
-        });
+        await provider.prepare?.();
+        const makeReconciler = (): Reconciler => {
+            const r = new Reconciler(store, provider, classes, ide, {
+                onError: (key, err) => { metrics.reconcileErrors.inc(); log({ level: 'warn', msg: 'reconcile failed; retrying', workspace: key, error: err.message }); },
+                onTransition: (kind, seconds) => metrics.transitions.observe({ kind }, seconds),
+                onStopHeldBack: () => metrics.stopsHeldBack.inc(),
+                log
+            }, {
+                // A pod's image pull and volume mount come before the IDE's own start.
+                ...(cluster ? { startTimeoutMs: 300_000 } : {}),
+                ...options.reconciler,
+                restartCrashed: options.restartCrashed ? { maxRestarts: 3, windowMs: 5 * 60_000 } : undefined,
+                idleStopsAt: key => idle?.idleStopsAt(key)
+            });
+            r.onDidChange(({ workspace, deleted }) => log({
+                level: 'info', msg: deleted ? 'workspace deleted' : 'workspace status', tenant: workspace.tenant, workspace: workspace.id,
+                phase: workspace.status.phase, version: workspace.status.version, reason: workspace.status.failureReason
+            }));
+            return r;
+        };
         if (options.idle !== false) {
             idle = new IdleClock({
-                workspaces: () => reconciler.known(),
+                workspaces: () => reconciler?.known() ?? [],
                 timeoutSecondsOf: name => classes.get(name)?.idleTimeoutSeconds,
                 warn: async (ws, stopsInSeconds) => {
                     if (ws.status.url) {
@@ -127,24 +164,50 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
                     metrics.idleStops.inc();
                 },
                 resume: async ws => { await intents.setDesired(ws.tenant, ws.id, 'running'); },
-                changed: key => reconciler.enqueue(key),
+                changed: key => reconciler?.enqueue(key),
                 log
             }, options.idle);
         }
-        reconciler.onDidChange(({ workspace, deleted }) => log({
-            level: 'info', msg: deleted ? 'workspace deleted' : 'workspace status', tenant: workspace.tenant, workspace: workspace.id,
-            phase: workspace.status.phase, version: workspace.status.version, reason: workspace.status.failureReason
-        }));
+        const storeFeed = cluster ? new StoreFeed(store) : undefined;
+        // The reconciler (and the idle clock, which acts through it) runs where the lease is held; every replica serves the API.
+        let running: Promise<void> = Promise.resolve();
+        const lead = (): void => {
+            running = running.then(async () => {
+                reconciler = makeReconciler();
+                await reconciler.start();
+                idle?.start();
+            });
+        };
+        const stepDown = (): void => {
+            running = running.then(async () => {
+                idle?.stop();
+                const r = reconciler;
+                reconciler = undefined;
+                await r?.stop();
+            });
+        };
+        if (cluster && options.kubernetes!.leaderElection !== false) {
+            elector = new LeaderElector(cluster.kube, {
+                namespace: options.kubernetes!.settings.controlPlaneNamespace, name: LEASE_NAME, identity: options.kubernetes!.identity,
+                leaseSeconds: options.kubernetes!.leaseSeconds, onStartedLeading: lead, onStoppedLeading: stepDown, log
+            });
+        } else {
+            lead();
+        }
+        const feed: ChangeFeed = storeFeed ?? { onDidChange: listener => reconcilerFeed(() => reconciler, listener) };
 
         server.addService(loadProto().warren.workspace.v1.WorkspaceService.service, workspaceService({
-            store, tokens: store, intents, reconciler, classes, log, touch: (tenant, id) => touch(workspaceKey({ tenant, id }))
+            store, tokens, intents, feed, classes, log, touch: (tenant, id) => touch(workspaceKey({ tenant, id }))
         }));
         const port = await new Promise<number>((resolve, reject) =>
             server.bindAsync(`${host}:${options.port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
-        await reconciler.start();
-        idle?.start();
+        await running;
+        elector?.start();
         metrics.setReady(true);
-        log({ level: 'info', msg: 'workspace manager ready', grpc: `${host}:${port}`, metrics: `http://${host}:${httpPort}/metrics` });
+        log({
+            level: 'info', msg: 'workspace manager ready', grpc: `${host}:${port}`, metrics: `http://${host}:${httpPort}/metrics`,
+            provider: provider.name, ...(cluster ? { cluster: cluster.kube.server, heartbeats: activityUrl } : {})
+        });
         const opened = httpServer;
         const beats = heartbeatServer;
         return {
@@ -153,8 +216,9 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
             activityAddress: activityUrl,
             adminToken,
             store,
-            tokens: store,
+            tokens,
             ideSecret: (tenant, id) => workspaceTokens.ideSecret(tenant, id),
+            isLeader: () => (elector ? elector.isLeader : true),
             stop: async () => {
                 metrics.setReady(false);
                 // Watch streams never end by themselves: give calls in flight a moment, then close the rest.
@@ -162,19 +226,24 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
                     const force = setTimeout(() => { server.forceShutdown(); resolve(); }, 2_000);
                     server.tryShutdown(() => { clearTimeout(force); resolve(); });
                 });
-                idle?.stop();
-                await reconciler.stop();
+                await elector?.stop();
+                stepDown();
+                await running;
+                storeFeed?.dispose();
                 await provider.dispose();
                 await new Promise<void>(resolve => opened.close(() => resolve()));
                 await new Promise<void>(resolve => beats.close(() => resolve()));
-                store.close();
+                cluster?.store.stop();
+                sqlite?.close();
             }
         };
     } catch (err) {
         server.forceShutdown();
         httpServer?.close();
         heartbeatServer?.close();
-        store.close();
+        await elector?.stop();
+        cluster?.store.stop();
+        sqlite?.close();
         const message = (err as Error).message;
         throw new Error(/EADDRINUSE/.test(message)
             ? `The workspace manager could not start: port ${options.port} on ${host} (its gRPC API) or ${options.metricsPort ?? 0} (metrics) is in use. Is another "warren serve" running? Stop it, or pass --grpc-port N / --metrics-port N.`
@@ -182,8 +251,31 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
     }
 }
 
+/** Follows whichever reconciler runs now (a new one each time this replica gains the lease). */
+function reconcilerFeed(current: () => Reconciler | undefined, listener: (change: WorkspaceChange) => void): () => void {
+    let attached: Reconciler | undefined;
+    let detach: (() => void) | undefined;
+    const follow = (): void => {
+        const r = current();
+        if (r !== attached) {
+            detach?.();
+            attached = r;
+            detach = r?.onDidChange(listener);
+        }
+    };
+    follow();
+    const timer = setInterval(follow, 1_000);
+    timer.unref();
+    return () => { clearInterval(timer); detach?.(); };
+}
+
+function splitHostPort(listen: string): [string, number] {
+    const colon = listen.lastIndexOf(':');
+    return [listen.slice(0, colon), Number(listen.slice(colon + 1))];
+}
+
 /** The first start makes an admin token and writes it where only this user can read it. */
-async function firstAdminToken(store: SqliteStore, dataDir: string): Promise<string | undefined> {
+async function firstAdminToken(store: TokenStore, dataDir: string): Promise<string | undefined> {
     if ((await store.listTokens()).length > 0) {
         return undefined;
     }

@@ -6,12 +6,10 @@ import { derivePhase, DerivedStatus, Observation } from './lifecycle/phase';
 import { WorkQueue, WorkResult } from './lifecycle/work-queue';
 import { WorkspaceRecord, WorkspaceStatus } from './model';
 import { Provider, RuntimeFacts } from './providers/provider';
+import { ChangeFeed, WorkspaceChange } from './store/store-feed';
 import { WorkspaceStore } from './store/workspace-store';
 
-export interface WorkspaceChange {
-    workspace: WorkspaceRecord;
-    deleted: boolean;
-}
+export { WorkspaceChange };
 
 /** The calls the stop path makes to a running IDE (IdeClient; a fake in the unit tests). */
 export interface IdeCalls {
@@ -63,7 +61,7 @@ interface HeldStop {
  * it could not save something the stop is held back, with a StopHeldBack condition naming it, until
  * that is saved or closed or the stop is forced. An IDE that does not answer is stopped.
  */
-export class Reconciler {
+export class Reconciler implements ChangeFeed {
     protected readonly events = new EventEmitter();
     protected readonly queue: WorkQueue<WorkspaceKey>;
     protected readonly options: Required<Omit<ReconcilerOptions, 'restartCrashed' | 'idleStopsAt'>> & ReconcilerOptions;
@@ -161,6 +159,10 @@ export class Reconciler {
                 if (!this.restartAllowed(key, reason)) {
                     failure = `The IDE stopped by itself (${reason}).`;
                 }
+                obs = await this.provider.observe(ws);
+            } else if (obs.gaveUp) {
+                failure = obs.gaveUp;
+                await this.provider.stop(ws);
                 obs = await this.provider.observe(ws);
             } else if (obs.runtime !== 'absent' && !obs.ready && obs.launchedAt !== undefined && Date.now() - obs.launchedAt > this.options.startTimeoutMs) {
                 failure = `The IDE did not answer within ${Math.round(this.options.startTimeoutMs / 1000)} s${obs.lastWords ? `; ${obs.lastWords}` : ''}.`;

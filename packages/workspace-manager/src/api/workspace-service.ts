@@ -4,7 +4,7 @@ import { WatchWorkspacesRequest__Output } from '@warren/workspace-api/lib/genera
 import { WatchWorkspacesResponse } from '@warren/workspace-api/lib/generated/warren/workspace/v1/WatchWorkspacesResponse';
 import { WorkspaceClass } from '../classes';
 import { WorkspaceRecord } from '../model';
-import { Reconciler } from '../reconciler';
+import { ChangeFeed } from '../store/store-feed';
 import { AlreadyExistsError, TokenStore, WorkspaceStore } from '../store/workspace-store';
 import { ApiError } from './api-error';
 import { authenticate, Caller, tenantOf } from './auth';
@@ -20,7 +20,8 @@ export interface ServiceDeps {
     store: WorkspaceStore;
     tokens: TokenStore;
     intents: Intents;
-    reconciler: Reconciler;
+    /** Where watch streams learn of changes. */
+    feed: ChangeFeed;
     classes: Map<string, WorkspaceClass>;
     /** Activity the gateway reports: the workspace's idle clock starts again. */
     touch(tenant: string, id: string): void;
@@ -105,7 +106,7 @@ export function workspaceService(deps: ServiceDeps): WorkspaceServiceHandlers {
                 if (call.cancelled) {
                     return;
                 }
-                const unsubscribe = deps.reconciler.onDidChange(change => {
+                const unsubscribe = deps.feed.onDidChange(change => {
                     if (tenant === undefined || change.workspace.tenant === tenant) {
                         call.write({ workspace: toMessage(change.workspace), deleted: change.deleted });
                     }

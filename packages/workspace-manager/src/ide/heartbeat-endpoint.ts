@@ -60,7 +60,7 @@ function sendError(_req: http.IncomingMessage, res: http.ServerResponse, status:
  * The heartbeat endpoint on a port of its own, and nothing else there: it is the one port of this
  * machine that a sandboxed IDE reaches (doc/security.md), so /metrics is not on it.
  */
-export function listenForHeartbeats(host: string, handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<http.Server> {
+export function listenForHeartbeats(host: string, handler: (req: http.IncomingMessage, res: http.ServerResponse) => void, port = 0): Promise<http.Server> {
     const server = http.createServer((req, res) => {
         if (req.url === HEARTBEAT_PATH) {
             handler(req, res);
@@ -70,6 +70,6 @@ export function listenForHeartbeats(host: string, handler: (req: http.IncomingMe
     });
     return new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(0, host, () => resolve(server));
+        server.listen(port, host, () => resolve(server));
     });
 }

@@ -22,6 +22,8 @@ export interface Observation {
     waitingFor?: string;
     /** When the current runtime was launched (ms since the epoch): a start that takes too long fails. */
     launchedAt?: number;
+    /** Waiting longer would not help (no node took it within the class's timeout, an image that never pulls): why, for the failure. */
+    gaveUp?: string;
 }
 
 export interface PhaseInput {

@@ -27,6 +27,8 @@ export interface WorkspaceRef {
  */
 export interface Provider {
     readonly name: string;
+    /** Gets ready to observe (the Kubernetes provider fills its informers' caches); resolves when it can. */
+    prepare?(): Promise<void>;
     observe(ws: WorkspaceRecord): Promise<Observation & RuntimeFacts>;
     ensureStorage(ws: WorkspaceRecord): Promise<void>;
     /**
