@@ -46,6 +46,8 @@ export class KubernetesProvider implements Provider {
     protected readonly nodes: Informer<k8s.V1Node>;
     /** Pods whose IDE proved its identity, by pod uid. */
     protected readonly proven = new Set<string>();
+    /** When each pod's identity was last asked for, by pod uid. */
+    protected readonly probed = new Map<string, number>();
     /** Secrets and ConfigMaps applied by this process, with what was applied (skip re-applying the same). */
     protected readonly applied = new Map<string, string>();
 
@@ -65,6 +67,7 @@ export class KubernetesProvider implements Provider {
             onEvent: (type, pod) => {
                 if (type === 'deleted' && pod.metadata?.uid) {
                     this.proven.delete(pod.metadata.uid);
+                    this.probed.delete(pod.metadata.uid);
                 }
                 changed(pod);
             },
@@ -94,15 +97,20 @@ export class KubernetesProvider implements Provider {
         const node = pod?.spec?.nodeName ? this.nodes.get(undefined, pod.spec.nodeName) : undefined;
         const view = {
             pod, volume: this.volumes.get(namespace, volumeName(ws.id)), cls, now: Date.now(),
-            gpuNodes: cls?.gpuResource ? this.nodes.list().filter(n => Number(n.status?.allocatable?.[cls.gpuResource!] ?? 0) > 0).length : 0,
+            gpuNodes: cls?.gpuResource ? this.nodes.list().filter(n => Number(n.status?.allocatable?.[cls.gpuResource!] ?? 0) > 0
+                && Object.entries(cls.nodeSelector ?? {}).every(([k, v]) => n.metadata?.labels?.[k] === v)).length : 0,
             gpuProduct: node?.metadata?.labels?.['nvidia.com/gpu.product'],
             identityProven: Boolean(pod?.metadata?.uid && this.proven.has(pod.metadata.uid))
         };
         let obs = observePod(view);
-        if (obs.runtime === 'running' && !obs.ready && obs.url && pod?.metadata?.uid && !view.identityProven
-            && pod.status?.containerStatuses?.[0]?.ready) {
+        const uid = pod?.metadata?.uid;
+        if (obs.runtime === 'running' && !obs.ready && obs.url && uid && !view.identityProven && pod.status?.containerStatuses?.[0]?.ready
+            && (this.probed.get(uid) ?? 0) < Date.now() - 1_000) {
+            // At most a probe a second per pod: one that does not answer costs its timeout.
+            this.probed.set(uid, Date.now());
             if (await ideProvesIdentity(obs.url, this.options.ideSecret(ws), { identity: IDE_IDENTITY_PATH, nonceHeader: IDE_NONCE_HEADER })) {
-                this.proven.add(pod.metadata.uid);
+                this.probed.delete(uid);
+                this.proven.add(uid);
                 obs = observePod({ ...view, identityProven: true });
             }
         }

@@ -49,8 +49,23 @@ export class TenantNamespaces {
                 throw explain(err, `apply ${object.kind} ${object.metadata?.name} in namespace ${name}`, this.kube.server);
             }
         }
+        if (objects.some(o => o.kind === 'ResourceQuota')) {
+            await this.quotaCounted(name);
+        }
         this.applied.set(tenant, fingerprint);
         return name;
+    }
+
+    /** Pods are refused ("status unknown for quota") until the quota controller has counted a new quota: wait for it. */
+    protected async quotaCounted(namespace: string): Promise<void> {
+        for (let i = 0; i < 100; i++) {
+            const quota = await this.kube.get<{ spec?: { hard?: object }; status?: { hard?: object } }>(`/api/v1/namespaces/${namespace}/resourcequotas/warren-tenant`);
+            if (JSON.stringify(quota.status?.hard ?? {}) !== '{}' && Object.keys(quota.status?.hard ?? {}).length === Object.keys(quota.spec?.hard ?? {}).length) {
+                return;
+            }
+            await new Promise(resolve => setTimeout(resolve, 100));
+        }
+        throw new Error(`The ResourceQuota of namespace ${namespace} was not counted within 10 s: is kube-controller-manager running?`);
     }
 }
 

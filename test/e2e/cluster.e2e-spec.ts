@@ -1,0 +1,115 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Browser, Locator, Page } from 'playwright-core';
+import { startTestCluster, TestCluster, testClusterUnavailable } from '@warren/test-cluster';
+import { eventually, IdePage, launchChromium, REPO, startWarrenServe, WarrenServe } from '@warren/testing';
+
+const EDIT = '// saved in a pod, kept on its volume';
+
+/**
+ * Cluster mode as a developer meets it: `warren serve --provider kubernetes` on this machine against
+ * the test cluster, whose real node (kubelet, containerd, runc) runs the workspace image built here.
+ * Sign in, create and open a workspace (its IDE runs in a pod), hover in Go, edit and save, stop
+ * (the pod goes, the volume stays), start, and find the edit.
+ */
+describe('a workspace in a pod on a real Kubernetes node, used in chromium', { skip: testClusterUnavailable() }, () => {
+    let cluster: TestCluster;
+    let warren: WarrenServe;
+    let browser: Browser;
+    let dashboard: Page;
+    let idePage: Page | undefined;
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-cluster-e2e-'));
+    const kubectl = (...args: string[]): Promise<string> => cluster.kubectl(['-n', 'warren-default', ...args]);
+
+    before(async () => {
+        cluster = await startTestCluster({ name: 'warren-e2e' });
+        // Built once and cached by content (scripts/image.sh); the node imports it from local storage, nothing is pulled.
+        const image = execFileSync('bash', [path.join(REPO, 'scripts', 'image.sh'), 'workspace'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
+            .trim().split('\n').pop()!;
+        await cluster.importImage(image);
+        const goproxy = execFileSync('go', ['env', 'GOPROXY'], { encoding: 'utf8' }).trim();
+        const settings = {
+            image, imagePullPolicy: 'Never', storageClassName: cluster.storageClassName, controlPlaneNamespace: 'warren-e2e',
+            heartbeatListen: `${cluster.hostAddressForPods}:0`, controlPlanePeers: [{ ipBlock: { cidr: `${cluster.hostAddressForPods}/32` } }],
+            nodeSelector: cluster.realNodeSelector, tolerations: [cluster.realNodeToleration], goEnv: { GOPROXY: goproxy, GOTELEMETRY: 'off' }
+        };
+        const classes = [{ name: 'small', description: '1 CPU, 2 GiB', cpu: '1', memory: '2Gi', disk: '2Gi', requests: { cpu: '250m', memory: '1Gi' } }];
+        fs.writeFileSync(path.join(tmp, 'cluster.json'), JSON.stringify(settings));
+        fs.writeFileSync(path.join(tmp, 'classes.json'), JSON.stringify(classes));
+        warren = await startWarrenServe(['--provider', 'kubernetes', '--kubeconfig', cluster.kubeconfigPath, '--cluster-config', path.join(tmp, 'cluster.json'),
+            '--classes', path.join(tmp, 'classes.json'), '--no-idle-stop']);
+        browser = await launchChromium();
+        dashboard = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+        await dashboard.goto(warren.loginUrl);
+    });
+
+    after(async () => {
+        fs.mkdirSync(path.join(REPO, 'test-results'), { recursive: true });
+        await dashboard?.screenshot({ path: path.join(REPO, 'test-results', 'cluster-dashboard.png') }).catch(() => undefined);
+        await idePage?.screenshot({ path: path.join(REPO, 'test-results', 'cluster-ide.png') }).catch(() => undefined);
+        if (dashboard) {
+            await row().getByRole('button', { name: 'Delete', exact: true }).click().catch(() => undefined);
+            await dashboard.getByRole('button', { name: /^Delete/ }).last().click().catch(() => undefined);
+            await eventually('the workspace deleted', async () => (await kubectl('get', 'workspace', '-o', 'name')) === '' || undefined, 60_000).catch(() => undefined);
+        }
+        await browser?.close();
+        await warren?.stop();
+        await cluster?.stop();
+        fs.rmSync(tmp, { recursive: true, force: true });
+    });
+
+    const row = (): Locator => dashboard.locator('[data-workspace="hello"]');
+    const waitForPhase = (phase: string): Promise<void> => row().locator(`[data-phase="${phase}"]`).waitFor({ timeout: 240_000 });
+    const openIde = async (): Promise<IdePage> => {
+        idePage = await dashboard.context().newPage();
+        await idePage.goto(`${warren.gateway}/open/hello`);
+        await idePage.waitForURL(/^http:\/\/hello--default\.localhost:\d+\/$/, { timeout: 120_000 });
+        await idePage.locator('#theia-app-shell').waitFor({ state: 'visible', timeout: 90_000 });
+        return new IdePage(browser, idePage.context(), idePage);
+    };
+
+    it('runs the IDE in a pod on the real node, and Go hover works there', async () => {
+        await dashboard.getByLabel('Name').fill('Hello');
+        await dashboard.getByLabel('Class').selectOption('small');
+        await dashboard.getByRole('button', { name: 'Create workspace' }).click();
+        await waitForPhase('running');
+        const pod = JSON.parse(await kubectl('get', 'pod', 'ws-hello', '-o', 'json'));
+        assert.equal(pod.spec.nodeName, 'real-0');
+        assert.equal(pod.status.phase, 'Running');
+        const ide = await openIde();
+        const main = await ide.openFile('main.go', 'package main');
+        const hover = idePage!.locator('.monaco-hover:visible');
+        await eventually('a hover with documentation', async () => {
+            await idePage!.mouse.move(5, 5);
+            await main.locator('.view-line', { hasText: 'func Greeting' }).first().locator('span', { hasText: /^Greeting$/ }).first().hover();
+            await hover.getByText('Greeting returns the greeting for name.').waitFor({ timeout: 5_000 });
+            return true;
+        }, 180_000);
+        assert.match(await hover.innerText(), /func Greeting\(name string\) string/);
+    });
+
+    it('keeps a saved edit on the volume across a stop (the pod goes) and a start', async () => {
+        const ide = new IdePage(browser, idePage!.context(), idePage!);
+        await idePage!.mouse.move(5, 5);
+        await ide.cursorAtEndOfLine('main.go', 1);
+        await idePage!.keyboard.press('Enter');
+        await idePage!.keyboard.type(EDIT);
+        await idePage!.keyboard.press('Control+S');
+        await idePage!.locator('#theia-main-content-panel .lm-TabBar-tab.theia-mod-dirty', { hasText: 'main.go' }).waitFor({ state: 'detached', timeout: 15_000 });
+        await idePage!.close();
+        idePage = undefined;
+        await dashboard.bringToFront();
+        await row().getByRole('button', { name: 'Stop', exact: true }).click();
+        await waitForPhase('stopped');
+        assert.equal(await kubectl('get', 'pod', 'ws-hello', '--ignore-not-found', '-o', 'name'), '', 'the pod is gone');
+        assert.equal((await kubectl('get', 'pvc', 'ws-hello-home', '-o', 'jsonpath={.status.phase}')).trim(), 'Bound', 'the volume stays');
+        await row().getByRole('button', { name: 'Start', exact: true }).click();
+        await waitForPhase('running');
+        const again = await openIde();
+        await again.openFile('main.go', EDIT);
+    });
+});
