@@ -15,6 +15,8 @@ export interface WarrenServe {
     /** The workspace manager's gRPC API. */
     grpcAddress: string;
     dataDir: string;
+    /** The `warren serve` process (benches read its CPU time and memory). */
+    pid: number;
     /** Where a workspace's files are. */
     files(tenant: string, id: string): string;
     output(): string;
@@ -70,6 +72,7 @@ export async function startWarrenServe(extraArgs: string[] = [], options: Warren
         port,
         grpcAddress: `127.0.0.1:${grpcPort}`,
         dataDir,
+        pid: child.pid!,
         files: (tenant, id) => path.join(dataDir, 'tenants', tenant, 'workspaces', id, 'files'),
         output: () => out,
         kill: async () => {

@@ -139,7 +139,8 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
                 log
             }, {
                 // A pod's image pull and volume mount come before the IDE's own start.
-                ...(cluster ? { startTimeoutMs: 300_000 } : {}),
+                // The API server, not this machine, does the work of a start: more of them at once.
+                ...(cluster ? { startTimeoutMs: 300_000, concurrency: 32 } : {}),
                 ...options.reconciler,
                 restartCrashed: options.restartCrashed ? { maxRestarts: 3, windowMs: 5 * 60_000 } : undefined,
                 idleStopsAt: key => idle?.idleStopsAt(key)

@@ -14,6 +14,8 @@ export const IDE_PORT = 3000;
 export class TenantNamespaces {
     /** Tenants whose namespace was applied by this process, with the settings it was applied from. */
     protected readonly applied = new Map<string, string>();
+    /** Namespaces known to exist. */
+    protected readonly made = new Set<string>();
 
     constructor(protected readonly kube: KubeClients, protected readonly settings: ClusterSettings, protected readonly heartbeatPort: () => number) { }
 
@@ -24,6 +26,9 @@ export class TenantNamespaces {
     /** The namespace alone, created if missing: what a Workspace needs to be stored. */
     async ensureNamespace(tenant: string): Promise<string> {
         const name = this.of(tenant);
+        if (this.made.has(name)) {
+            return name;
+        }
         try {
             await this.kube.create(namespaceManifest(name, tenant));
         } catch (err) {
@@ -31,6 +36,7 @@ export class TenantNamespaces {
                 throw explain(err, `create namespace ${name} for tenant ${tenant}`, this.kube.server);
             }
         }
+        this.made.add(name);
         return name;
     }
 
