@@ -21,7 +21,7 @@ ENV CGO_ENABLED=1 CUDA_PATH=/usr/local/cuda
 # cgo needs a C compiler; CUDA's own headers and nvcc come with a -devel CUDA_IMAGE.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends gcc libc6-dev pkg-config \
- && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/apt/archives/*.deb
 
 # Go from the Go module proxy: the toolchain module zip that GOTOOLCHAIN downloads use.
 # build-ca.pem: certificates the download stages trust besides Debian's (a TLS-inspecting proxy's; may be
@@ -78,10 +78,14 @@ ARG GOPLS_VERSION
 ARG DLV_VERSION
 # tini is PID 1: it forwards SIGTERM to the IDE (a bare PID 1 ignores it) and reaps orphans.
 # libsecret: keytar's library (Theia's secret storage), so that every native module of the IDE loads.
-RUN apt-get update \
+# No manuals, documentation or translations (as in Debian's slim images): about 70 MB less.
+RUN printf '%s\n' 'path-exclude=/usr/share/doc/*' 'path-include=/usr/share/doc/*/copyright' 'path-exclude=/usr/share/man/*' \
+      'path-exclude=/usr/share/info/*' 'path-exclude=/usr/share/locale/*' 'path-include=/usr/share/locale/locale.alias' \
+      > /etc/dpkg/dpkg.cfg.d/90-warren-nodoc \
+ && apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       bash ca-certificates git less libsecret-1-0 openssh-client procps tini \
- && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/apt/archives/*.deb /var/log/apt /var/log/dpkg.log
 # uid/gid 1000; a base that has one already (Ubuntu's "ubuntu") gives it up.
 RUN set -eu; \
     user=$(getent passwd 1000 | cut -d: -f1); [ -z "$user" ] || userdel -r "$user" 2>/dev/null || userdel "$user"; \
@@ -96,7 +100,8 @@ COPY template/ /opt/warren/template/
 COPY bin/ /opt/warren/bin/
 COPY app/ /opt/warren/app/
 # Every native module of the IDE loads in this Node (they are N-API; scripts/image-context.mjs refuses others).
-RUN find /opt/warren/app -name '*.node' -print -exec /usr/local/bin/node -e 'process.dlopen({ exports: {} }, process.argv[1])' {} \;
+RUN set -eu; for m in $(find /opt/warren/app -name '*.node'); do \
+      /usr/local/bin/node -e 'process.dlopen({ exports: {} }, process.argv[1])' "$m"; echo "loads in Node ${NODE_VERSION}: $m"; done
 # HOME is a volume in a pod (empty on a first start): nothing the image needs lives under it.
 ENV HOME=/home/warren \
     USER=warren \

@@ -16,7 +16,7 @@ const PINS = JSON.parse(fs.readFileSync(path.join(REPO, 'packages/go-toolchain/s
 const PODMAN = ['--runtime', '/usr/sbin/runc'];
 const LIMITS = ['--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024'];
 /** HOME as a pod has it: an empty volume owned by gid 1000; the rest of the file system read-only. */
-const HOME_VOLUME = ['--read-only', '--tmpfs', '/home/warren:rw,exec,mode=0755,uid=1000,gid=1000'];
+const HOME_VOLUME = ['--read-only', '--tmpfs', '/home/warren:rw,exec,mode=0755,U'];
 
 function missing(): string | false {
     if (process.getuid?.() !== 0) {
@@ -115,9 +115,9 @@ describe('the workspace image', { skip: missing() }, () => {
         assert.equal((await fetch(url)).status, 401);
         assert.equal((await fetch(url, { headers: { [IDE_SECRET_HEADER]: 'wrong' } })).status, 401);
         assert.equal((await fetch(url, { headers: { [IDE_SECRET_HEADER]: secret } })).status, 200);
-        const files = (await podman('exec', name, 'ls', '/home/warren/workspace')).trim().split('\n');
+        const files = (await podman('exec', name, 'ls', '-A', '/home/warren/workspace')).trim().split('\n');
         assert.deepEqual(files.sort(), fs.readdirSync(path.join(REPO, 'examples/hello')).sort());
-        assert.ok((await podman('exec', name, 'ls', '-a', '/home/warren/.warren/ide-config')).includes('settings.json'));
+        assert.ok((await podman('exec', name, 'ls', '-A', '/home/warren/.warren/ide-config')).includes('settings.json'));
     });
 
     it('should open a terminal as uid 1000, with the pod\'s variables and without the secret', { timeout: 5 * 60_000, skip: !fs.existsSync('/usr/bin/chromium') && !process.env.CHROMIUM_PATH ? 'needs chromium' : false }, async () => {
