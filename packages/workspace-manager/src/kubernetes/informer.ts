@@ -185,8 +185,8 @@ export class Informer<T extends k8s.KubernetesObject> {
         this.restarts++;
         this.options.onError?.(err);
         const delay = Math.min(30_000, 250 * 2 ** Math.min(this.failures, 7));
+        // Not unref'd: a start that waits for its first list must keep the process alive while it retries.
         this.retry = setTimeout(again, delay);
-        this.retry.unref();
     }
 }
 
