@@ -137,6 +137,21 @@ describe('the workspace image', { skip: missing() }, () => {
                 return /uid=\d+ node=v/.test(copied) ? copied : undefined;
             });
             assert.match(text, new RegExp(`uid=1000 node=v${PINS.image.node.replace(/\./g, '\\.')} ws=default/image-test flags=-mod=mod nv=none secret=\\[\\] pwd=/home/warren/workspace`));
+            // The Go plugin runs the image's toolchain: the status bar's dialog names go, gopls and dlv where the image has them.
+            const item = page.locator('#theia-statusBar .element', { hasText: /Go \d+\.\d+/ });
+            await item.waitFor({ timeout: 60_000 });
+            assert.equal((await item.innerText()).trim(), `Go ${PINS.image.go}`);
+            await item.click();
+            const dialog = page.locator('.dialogBlock', { hasText: 'Go toolchain' });
+            await dialog.waitFor({ timeout: 30_000 });
+            const rows = await dialog.locator('tr').allInnerTexts();
+            const row = (tool: string): string => rows.find(r => r.startsWith(`${tool}\t`)) ?? rows.join('\n');
+            assert.match(row('go'), new RegExp(`^go\t${PINS.image.go}\t/usr/local/go/bin/go\\b`));
+            assert.match(row('gopls'), new RegExp(`^gopls\t${PINS.tools.gopls.version}\t/usr/local/bin/gopls\\b`));
+            assert.match(row('dlv'), new RegExp(`^dlv\t${PINS.tools.dlv.version}\t/usr/local/bin/dlv\\b`));
+            // On a read-only root file system the IDE wrote only where it may.
+            const logs = await exec('podman', [...PODMAN, 'logs', name], { maxBuffer: 16 * 1024 * 1024 });
+            assert.doesNotMatch(logs.stdout + logs.stderr, /EROFS|read-only file system/i);
         } finally {
             await ui.close('workspace-image-terminal');
         }
