@@ -39,6 +39,12 @@ ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 
 CACHE=${WARREN_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/warren}/images
 mkdir -p "$CACHE"
+# One build at a time per cache: the base, the Node download and the staged contexts are shared.
+exec 9>"$CACHE/.lock"
+if ! flock -n 9; then
+  log "waiting for another scripts/image.sh to finish"
+  flock 9
+fi
 
 pin() { node -p "require('$ROOT/packages/go-toolchain/src/toolchain.json').$1"; }
 DEBIAN_RELEASE=$(pin image.debian)
