@@ -87,9 +87,10 @@ async function localStarts(): Promise<number[]> {
 }
 
 async function clusterStarts(cluster: TestCluster, image: string, dir: string): Promise<{ running: number[]; listening: number[] }> {
+    const heartbeatPort = await freePort('0.0.0.0');
     const settings = {
         image, imagePullPolicy: 'Never', storageClassName: cluster.storageClassName, controlPlaneNamespace: 'warren-bench',
-        heartbeatListen: `${cluster.hostAddressForPods}:0`, controlPlanePeers: [{ ipBlock: { cidr: `${cluster.hostAddressForPods}/32` } }],
+        heartbeatListen: `0.0.0.0:${heartbeatPort}`, heartbeatUrl: `http://${cluster.hostAddressForPods}:${heartbeatPort}`, controlPlanePeers: [{ ipBlock: { cidr: `${cluster.hostAddressForPods}/32` } }],
         nodeSelector: cluster.realNodeSelector, tolerations: [cluster.realNodeToleration]
     };
     const manager = await startManager({

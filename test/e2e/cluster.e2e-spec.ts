@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Browser, Locator, Page } from 'playwright-core';
+import { freePort } from '@warren/ide-launcher';
 import { startTestCluster, TestCluster, testClusterUnavailable } from '@warren/test-cluster';
 import { eventually, IdePage, launchChromium, REPO, startWarrenServe, WarrenServe } from '@warren/testing';
 
@@ -32,9 +33,11 @@ describe('a workspace in a pod on a real Kubernetes node, used in chromium', { s
             .trim().split('\n').pop()!;
         await cluster.importImage(image);
         const goproxy = execFileSync('go', ['env', 'GOPROXY'], { encoding: 'utf8' }).trim();
+        // The bridge that pods reach this machine by appears with the first pod: listen everywhere, tell pods the bridge's address.
+        const heartbeatPort = await freePort('0.0.0.0');
         const settings = {
             image, imagePullPolicy: 'Never', storageClassName: cluster.storageClassName, controlPlaneNamespace: 'warren-e2e',
-            heartbeatListen: `${cluster.hostAddressForPods}:0`, controlPlanePeers: [{ ipBlock: { cidr: `${cluster.hostAddressForPods}/32` } }],
+            heartbeatListen: `0.0.0.0:${heartbeatPort}`, heartbeatUrl: `http://${cluster.hostAddressForPods}:${heartbeatPort}`, controlPlanePeers: [{ ipBlock: { cidr: `${cluster.hostAddressForPods}/32` } }],
             nodeSelector: cluster.realNodeSelector, tolerations: [cluster.realNodeToleration], goEnv: { GOPROXY: goproxy, GOTELEMETRY: 'off' }
         };
         const classes = [{ name: 'small', description: '1 CPU, 2 GiB', cpu: '1', memory: '2Gi', disk: '2Gi', requests: { cpu: '250m', memory: '1Gi' } }];

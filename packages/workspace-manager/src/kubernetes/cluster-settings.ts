@@ -107,6 +107,11 @@ export function parseClusterSettings(raw: unknown, image?: string): { settings?:
     }
     if (typeof s.heartbeatListen !== 'string' || !/^[^\s:]+:\d{1,5}$/.test(s.heartbeatListen)) {
         problems.push('heartbeatListen: must be host:port, such as "0.0.0.0:7082".');
+    } else if (/^(0\.0\.0\.0|::):/.test(s.heartbeatListen) && !s.heartbeatUrl) {
+        problems.push(`heartbeatUrl: required when heartbeatListen (${s.heartbeatListen}) is every address: the URL pods send heartbeats to, such as "http://warren.warren-system.svc:7082".`);
+    }
+    if (s.heartbeatUrl !== undefined && (typeof s.heartbeatUrl !== 'string' || !/^https?:\/\/[^/\s]+\/?$/.test(s.heartbeatUrl))) {
+        problems.push('heartbeatUrl: must be an http(s) URL with no path, such as "http://warren.warren-system.svc:7082".');
     }
     problems.push(...checkQuota('defaultQuota', s.defaultQuota));
     if (typeof s.tenants !== 'object' || s.tenants === null) {

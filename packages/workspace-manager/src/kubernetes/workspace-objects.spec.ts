@@ -95,12 +95,14 @@ describe('cluster settings', () => {
             imagePullPolicy: 'Sometimes', tenants: { 'Bad Name': {}, t2: { gpus: { 'nvidia.com/gpu': 0.5 }, cpu: 'lots' } }, colour: 'blue'
         });
         assert.equal(s, undefined);
-        assert.deepEqual(problems.map(p => p.split(':')[0]), ['colour', 'image', 'imagePullPolicy', 'tenants.Bad Name', 'tenants.t2.cpu', 'tenants.t2.gpus["nvidia.com/gpu"]']);
+        assert.deepEqual(problems.map(p => p.split(':')[0]),
+            ['colour', 'image', 'imagePullPolicy', 'heartbeatUrl', 'tenants.Bad Name', 'tenants.t2.cpu', 'tenants.t2.gpus["nvidia.com/gpu"]']);
         assert.match(problems.at(-1)!, /whole number of devices .* not 0.5/);
     });
 
     it('take the image from the command line and follow the control plane\'s namespace', () => {
-        const { settings: s } = parseClusterSettings({ controlPlaneNamespace: 'platform' }, 'localhost/ws:1');
+        const { settings: s, problems } = parseClusterSettings({ controlPlaneNamespace: 'platform', heartbeatUrl: 'http://warren.platform.svc:7082' }, 'localhost/ws:1');
+        assert.deepEqual(problems, []);
         assert.equal(s!.image, 'localhost/ws:1');
         assert.deepEqual(s!.controlPlanePeers, [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'platform' } } }]);
     });
