@@ -10,9 +10,11 @@ import * as path from 'path';
  * -shm files the same mode.
  */
 export function openDatabase(file: string, migrations: readonly string[]): Database.Database {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    fs.closeSync(fs.openSync(file, 'a', 0o600));
-    fs.chmodSync(file, 0o600);
+    if (file !== ':memory:') { // SQLite's in-memory database is not a file to make private
+        fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+        fs.closeSync(fs.openSync(file, 'a', 0o600));
+        fs.chmodSync(file, 0o600);
+    }
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
