@@ -10,6 +10,7 @@ import { startTestCluster, TestCluster, testClusterUnavailable } from '@warren/t
 import { eventually, IdePage, launchChromium, REPO, startWarrenServe, WarrenServe } from '@warren/testing';
 
 const EDIT = '// saved in a pod, kept on its volume';
+const UNSAVED = '// typed, never saved by hand';
 
 /**
  * Cluster mode as a developer meets it: `warren serve --provider kubernetes` on this machine against
@@ -95,7 +96,7 @@ describe('a workspace in a pod on a real Kubernetes node, used in chromium', { s
         assert.match(await hover.innerText(), /func Greeting\(name string\) string/);
     });
 
-    it('keeps a saved edit on the volume across a stop (the pod goes) and a start', async () => {
+    it('keeps edits on the volume across a stop (the pod goes; unsaved editors are saved first) and a start', async () => {
         const ide = new IdePage(browser, idePage!.context(), idePage!);
         await idePage!.mouse.move(5, 5);
         await ide.cursorAtEndOfLine('main.go', 1);
@@ -103,16 +104,21 @@ describe('a workspace in a pod on a real Kubernetes node, used in chromium', { s
         await idePage!.keyboard.type(EDIT);
         await idePage!.keyboard.press('Control+S');
         await idePage!.locator('#theia-main-content-panel .lm-TabBar-tab.theia-mod-dirty', { hasText: 'main.go' }).waitFor({ state: 'detached', timeout: 15_000 });
-        await idePage!.close();
-        idePage = undefined;
+        // A second edit is left unsaved, the tab open: the stop saves it first (the manager asks the IDE in the pod).
+        await idePage!.keyboard.press('Enter');
+        await idePage!.keyboard.type(UNSAVED);
+        await idePage!.locator('#theia-main-content-panel .lm-TabBar-tab.theia-mod-dirty', { hasText: 'main.go' }).waitFor({ timeout: 15_000 });
         await dashboard.bringToFront();
         await row().getByRole('button', { name: 'Stop', exact: true }).click();
         await waitForPhase('stopped');
         assert.equal(await kubectl('get', 'pod', 'ws-hello', '--ignore-not-found', '-o', 'name'), '', 'the pod is gone');
         assert.equal((await kubectl('get', 'pvc', 'ws-hello-home', '-o', 'jsonpath={.status.phase}')).trim(), 'Bound', 'the volume stays');
+        await idePage!.close();
+        idePage = undefined;
         await row().getByRole('button', { name: 'Start', exact: true }).click();
         await waitForPhase('running');
         const again = await openIde();
-        await again.openFile('main.go', EDIT);
+        const main = await again.openFile('main.go', EDIT);
+        assert.match(await main.locator('.view-lines').innerText(), new RegExp(UNSAVED), 'the stop saved the unsaved edit');
     });
 });

@@ -147,6 +147,19 @@ describe('workspaces with GPUs on Kubernetes (kwok GPU nodes)', { skip: testClus
         assert.match(ws.status.node!, /^cpu-|^kwok-/);
     });
 
+    it('makes a new pod when the old one was evicted, while the workspace should run', async () => {
+        const uid = (await cluster.kubectl(['-n', 'warren-t1', 'get', 'pod', 'ws-after-restart', '-o', 'jsonpath={.metadata.uid}'])).trim();
+        await cluster.kubectl(['-n', 'warren-t1', 'patch', 'pod', 'ws-after-restart', '--subresource=status', '--type=merge', '-p',
+            JSON.stringify({ status: { phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: memory.' } })]);
+        await eventually('a new pod for t1/after-restart', async () => {
+            const now = await cluster.kubectl(['-n', 'warren-t1', 'get', 'pod', 'ws-after-restart', '--ignore-not-found', '-o', 'jsonpath={.metadata.uid} {.status.phase}']);
+            const [newUid, phase] = now.trim().split(' ');
+            return newUid && newUid !== uid && phase === 'Running' || undefined;
+        }, 90_000);
+        const ws = await record('t1', 'after-restart');
+        assert.notEqual(ws!.status.phase, 'failed', ws!.status.failureReason);
+    });
+
     it('removes the pod, volume, ConfigMap and Secret with the workspace', async () => {
         await admin.deleteWorkspace({ tenant: 't1', id: 'train' });
         await eventually('t1/train gone', async () => (await record('t1', 'train')) ? undefined : true, 60_000);

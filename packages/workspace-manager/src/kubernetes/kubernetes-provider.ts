@@ -44,6 +44,7 @@ export class KubernetesProvider implements Provider {
     protected readonly pods: Informer<k8s.V1Pod>;
     protected readonly volumes: Informer<k8s.V1PersistentVolumeClaim>;
     protected readonly nodes: Informer<k8s.V1Node>;
+    protected readonly warnings: Informer<k8s.CoreV1Event>;
     /** Pods whose IDE proved its identity, by pod uid. */
     protected readonly proven = new Set<string>();
     /** When each pod's identity was last asked for, by pod uid. */
@@ -79,15 +80,27 @@ export class KubernetesProvider implements Provider {
         });
         // Nodes say how many GPU nodes exist and which GPU a pod got; the messages need them, nothing else does.
         this.nodes = new Informer(kube.config, { path: '/api/v1/nodes', list: () => kube.get('/api/v1/nodes'), onEvent: () => undefined, onError: warn('nodes') });
+        // Warnings about pods (a volume that does not mount, a sandbox that cannot start): what the status shows while a start waits.
+        const warnings = 'type=Warning,involvedObject.kind=Pod';
+        this.warnings = new Informer(kube.config, {
+            path: '/api/v1/events', fieldSelector: warnings, list: () => kube.get(`/api/v1/events?fieldSelector=${encodeURIComponent(warnings)}`),
+            onEvent: (_t, e) => {
+                const [tenant, id] = [this.tenantOfNamespace(e.involvedObject?.namespace), e.involvedObject?.name?.replace(/^ws-/, '')];
+                if (tenant && id && e.involvedObject?.name?.startsWith('ws-')) {
+                    this.events.emit('change', tenant, id);
+                }
+            },
+            onError: warn('events')
+        });
     }
 
     async prepare(): Promise<void> {
-        await Promise.all([this.pods.start(), this.volumes.start(), this.nodes.start()]);
+        await Promise.all([this.pods.start(), this.volumes.start(), this.nodes.start(), this.warnings.start()]);
     }
 
     /** How often the watches were opened again after an error or a stall (tests read it). */
     get watchRestarts(): number {
-        return this.pods.restarts + this.volumes.restarts + this.nodes.restarts;
+        return this.pods.restarts + this.volumes.restarts + this.nodes.restarts + this.warnings.restarts;
     }
 
     async observe(ws: WorkspaceRecord): Promise<Observation & RuntimeFacts> {
@@ -103,6 +116,10 @@ export class KubernetesProvider implements Provider {
             identityProven: Boolean(pod?.metadata?.uid && this.proven.has(pod.metadata.uid))
         };
         let obs = observePod(view);
+        const warning = obs.ready ? undefined : this.latestWarning(pod);
+        if (warning) {
+            obs = { ...obs, notes: [...obs.notes, warning] };
+        }
         const uid = pod?.metadata?.uid;
         if (obs.runtime === 'running' && !obs.ready && obs.url && uid && !view.identityProven && pod.status?.containerStatuses?.[0]?.ready
             && (this.probed.get(uid) ?? 0) < Date.now() - 1_000) {
@@ -192,6 +209,24 @@ export class KubernetesProvider implements Provider {
         this.pods.stop();
         this.volumes.stop();
         this.nodes.stop();
+        this.warnings.stop();
+    }
+
+    /** The tenant whose namespace this is, from the namespace's own label (namespace names may be shortened). */
+    protected tenantOfNamespace(namespace: string | undefined): string | undefined {
+        return this.pods.list().find(p => p.metadata?.namespace === namespace)?.metadata?.labels?.[LABELS.tenant];
+    }
+
+    /** The latest warning about a pod, other than the scheduler's (its condition says that), while it is not ready. */
+    protected latestWarning(pod: k8s.V1Pod | undefined): string | undefined {
+        if (!pod?.metadata?.uid) {
+            return undefined;
+        }
+        const time = (e: k8s.CoreV1Event): number => Date.parse(String(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? '')) || 0;
+        const latest = this.warnings.list()
+            .filter(e => e.involvedObject?.uid === pod.metadata!.uid && e.reason !== 'FailedScheduling')
+            .sort((a, b) => time(b) - time(a))[0];
+        return latest ? `Warning: ${latest.reason}: ${latest.message ?? ''}`.trim() : undefined;
     }
 
     protected context(ws: WorkspaceRecord, cls?: WorkspaceClass): WorkspaceContext {
