@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import * as k8s from '@kubernetes/client-node';
 import { freePort } from '@warren/ide-launcher';
 import { startTestCluster, TestCluster, testClusterUnavailable } from '@warren/test-cluster';
 import { eventually } from '@warren/testing';
@@ -158,6 +159,24 @@ describe('workspaces with GPUs on Kubernetes (kwok GPU nodes)', { skip: testClus
         }, 90_000);
         const ws = await record('t1', 'after-restart');
         assert.notEqual(ws!.status.phase, 'failed', ws!.status.failureReason);
+    });
+
+    it('refuses to start without the permissions it needs, naming the one that is missing', async () => {
+        await cluster.kubectl(['create', 'namespace', 'rbac-test']);
+        await cluster.kubectl(['-n', 'rbac-test', 'create', 'serviceaccount', 'manager']);
+        const token = (await cluster.kubectl(['-n', 'rbac-test', 'create', 'token', 'manager'])).trim();
+        const kc = new k8s.KubeConfig();
+        kc.loadFromFile(cluster.kubeconfigPath);
+        const current = kc.getCurrentCluster()!;
+        kc.loadFromOptions({
+            clusters: [current], users: [{ name: 'manager', token }], contexts: [{ name: 'manager', cluster: current.name, user: 'manager' }], currentContext: 'manager'
+        });
+        const file = path.join(dataDir, 'unprivileged.kubeconfig');
+        fs.writeFileSync(file, kc.exportConfig(), { mode: 0o600 });
+        const { settings } = parseClusterSettings({ image: 'x', heartbeatListen: '127.0.0.1:0', controlPlaneNamespace: 'rbac-test' });
+        await assert.rejects(startManager({ dataDir: path.join(dataDir, 'rbac'), port: 0, classes: CLASSES, idle: false, log: () => undefined,
+            kubernetes: { kubeconfig: file, settings: settings! } }),
+        /The workspace manager may not install the CustomResourceDefinition workspaces\.warren\.dev: .*User "system:serviceaccount:rbac-test:manager" cannot \w+ resource "customresourcedefinitions"/);
     });
 
     it('removes the pod, volume, ConfigMap and Secret with the workspace', async () => {
