@@ -78,6 +78,7 @@ ensure_test_cluster() {
   command -v debootstrap >/dev/null || missing+=(debootstrap)
   command -v iptables >/dev/null || missing+=(iptables)
   command -v conntrack >/dev/null || missing+=(conntrack)
+  command -v nft >/dev/null || missing+=(nftables)
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
   # build.sh says what it builds and how long it took; the per-module download lines and "cached" lines are left out
   local rc=0

@@ -140,7 +140,10 @@ up() {
     cat "$KWOK_WORKDIR/create-$NAME.log" >&2; down; die "kwokctl create cluster failed"
   fi
   (umask 077; "$KWOK_BIN/kwokctl" --config "$CONF" --name "$NAME" get kubeconfig > "$KCFG.tmp") && chmod 600 "$KCFG.tmp" && mv "$KCFG.tmp" "$KCFG"
-  wait_usable || { down; die "cluster $NAME not usable (${WAIT}s timeout or a component exited)"; }
+  if ! wait_usable; then
+    rm -rf "$KWOK_WORKDIR/failed-$NAME"; cp -r "$CDIR/logs" "$KWOK_WORKDIR/failed-$NAME" 2>/dev/null || true
+    down; die "cluster $NAME not usable (${WAIT}s timeout or a component exited); logs kept in $KWOK_WORKDIR/failed-$NAME"
+  fi
   grep -q -- '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake' "$CDIR/kwok.yaml" \
     || { down; die "kwokctl ignored the componentsPatches (kwok would fake every node)"; }
   log "cluster $NAME: ready in $(ms "$t0") ms"

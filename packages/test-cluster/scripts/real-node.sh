@@ -11,7 +11,8 @@
 #   real-node.sh status [NAME]
 #
 # NAME is the cluster's (default warren-test). Needs root and the Debian packages containerd, runc,
-# containernetworking-plugins, buildah, podman, iptables, conntrack. Only one real node per machine: the kubelet's
+# containernetworking-plugins, buildah, podman, iptables, conntrack, nftables (to tidy iptables-nft's tables).
+# Only one real node per machine: the kubelet's
 # device-plugin socket and a few other host paths are hard-coded.
 # Pods reach the host at the bridge's address, 10.244.0.1; the host reaches pods at their pod IPs (10.244.0.0/24).
 # Env: WARREN_K8S_CACHE (versions.sh), WARREN_K8S_WAIT (seconds, default 90).
@@ -78,8 +79,9 @@ node_ip() {
 }
 ipt_snapshot() {  # iptables and nft rules without counters: what down must leave as it found them
   local t; for t in iptables ip6tables; do "$t-save" 2>/dev/null | grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//'; done
-  nft list tables 2>/dev/null
+  if command -v nft >/dev/null; then nft list tables 2>/dev/null || true; fi
 }
+nft_tables() { if command -v nft >/dev/null; then nft list tables 2>/dev/null || true; fi; }
 
 # ---------- images ----------
 pause_image() {
@@ -172,9 +174,9 @@ JSON
 record_host_state() {  # what was there before: down removes only what we created
   [ -f "$RN/host-state" ] && return 0
   local p
-  { for p in "${HOST_PATHS[@]}"; do [ -e "$p" ] && echo "existed $p"; done
-    for p in /sys/fs/cgroup/*/kubepods; do [ -d "$p" ] && echo "existed $p"; done
-    nft list tables 2>/dev/null | sed 's/^/nft /'
+  { for p in "${HOST_PATHS[@]}"; do if [ -e "$p" ]; then echo "existed $p"; fi; done
+    for p in /sys/fs/cgroup/*/kubepods; do if [ -d "$p" ]; then echo "existed $p"; fi; done
+    nft_tables | sed 's/^/nft /'
     echo "ip_forward $(cat /proc/sys/net/ipv4/ip_forward)"
   } > "$RN/host-state.tmp"
   ipt_snapshot > "$RN/iptables-before"
@@ -374,7 +376,7 @@ down() {
     for h in /sys/fs/cgroup/*/kubepods; do   # the QoS cgroups, deepest first (only empty ones can go)
       if [ -d "$h" ] && ! grep -qxF "existed $h" "$hs"; then find "$h" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
     done
-    nft list tables 2>/dev/null | while read -r _ fam tbl; do   # empty tables iptables-nft made for kube-proxy
+    nft_tables | while read -r _ fam tbl; do   # empty tables iptables-nft made for kube-proxy
       grep -qxF "nft table $fam $tbl" "$hs" && continue
       if [ -z "$(nft list table "$fam" "$tbl" 2>/dev/null | grep -vE '^\s*(table|chain|type|}|$)')" ]; then
         nft delete table "$fam" "$tbl" 2>/dev/null || true
