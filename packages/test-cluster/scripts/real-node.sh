@@ -163,7 +163,7 @@ TOML
 }
 JSON
   local t0; t0=$(date +%s%N)
-  setsid /usr/bin/containerd --config "$RN/containerd/config.toml" >> "$RN/logs/containerd.log" 2>&1 < /dev/null &
+  setsid /usr/bin/containerd --config "$RN/containerd/config.toml" >> "$RN/logs/containerd.log" 2>&1 < /dev/null 8>&- &
   echo $! > "$RN/pids/containerd.pid"
   for _ in $(seq 1 100); do ctr --address "$SOCK" version >/dev/null 2>&1 && break; sleep 0.1; done
   ctr --address "$SOCK" version >/dev/null 2>&1 || { tail -20 "$RN/logs/containerd.log" >&2; die "containerd did not start"; }
@@ -241,7 +241,7 @@ exec "$K8S_BIN/kubelet" --config="$RN/kubelet/config.yaml" --kubeconfig="$RN/kub
 SH
   chmod +x "$RN/kubelet/run.sh"
   local t0; t0=$(date +%s%N)
-  setsid unshare --mount --propagation unchanged "$RN/kubelet/run.sh" >> "$RN/logs/kubelet.log" 2>&1 < /dev/null &
+  setsid unshare --mount --propagation unchanged "$RN/kubelet/run.sh" >> "$RN/logs/kubelet.log" 2>&1 < /dev/null 8>&- &
   echo $! > "$RN/pids/kubelet.pid"      # unshare and run.sh exec: this is the kubelet's PID
   local deadline=$(( $(date +%s) + WAIT )) st=""
   until [ "$st" = True ]; do
@@ -275,8 +275,23 @@ conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeo
 iptables: { localhostNodePorts: false }   # true would set net.ipv4.conf.all.route_localnet=1
 YAML
   touch "$RN/kube-proxy/ran"
-  setsid "$K8S_BIN/kube-proxy" --config="$RN/kube-proxy/config.yaml" --v=2 >> "$RN/logs/kube-proxy.log" 2>&1 < /dev/null &
+  setsid "$K8S_BIN/kube-proxy" --config="$RN/kube-proxy/config.yaml" --v=2 >> "$RN/logs/kube-proxy.log" 2>&1 < /dev/null 8>&- &
   echo $! > "$RN/pids/kube-proxy.pid"
+}
+
+# NetworkPolicy enforcement (WARREN_NETWORK_POLICY=1): kube-router's firewall only (no routing, no service proxy),
+# built by build.sh. It programs iptables/ipset for the pods of this node; down removes it all (--cleanup-config).
+start_kube_router() {
+  [ "${WARREN_NETWORK_POLICY:-0}" = 1 ] || return 0
+  pid_of kube-router "$KUBE_ROUTER_BIN/kube-router" >/dev/null && return 0
+  [ -x "$KUBE_ROUTER_BIN/kube-router" ] || die "missing $KUBE_ROUTER_BIN/kube-router (build.sh builds it)"
+  command -v ipset >/dev/null || die "kube-router needs ipset (apt-get install ipset)"
+  touch "$RN/kube-router.ran"
+  setsid "$KUBE_ROUTER_BIN/kube-router" --kubeconfig="$KCFG" --hostname-override="$NODE" \
+    --run-firewall=true --run-router=false --run-service-proxy=false --enable-cni=false --enable-ipv6=false \
+    --health-port=0 --metrics-port=0 --service-cluster-ip-range=10.0.0.0/24 --v=2 \
+    >> "$RN/logs/kube-router.log" 2>&1 < /dev/null 8>&- &
+  echo $! > "$RN/pids/kube-router.pid"
 }
 
 up() {
@@ -287,9 +302,16 @@ up() {
   done
   [ -f "$KCFG" ] || die "cluster $NAME is not up (cluster.sh up $NAME)"
   grep -q -- '--kubelet-client-certificate=' "$CDIR/kwok.yaml" || die "cluster $NAME was not started by this cluster.sh"
-  local d; for d in /proc/[0-9]*; do   # the kubelet's device-plugin socket is hard-coded: one kubelet per machine
-    [ "$(basename "$(readlink "$d/exe" 2>/dev/null)")" = kubelet ] && running "${d#/proc/}" \
-      && [[ $(cmdline "${d#/proc/}") != *"$RN/kubelet/config.yaml"* ]] && die "another kubelet runs (pid ${d#/proc/}): only one per machine"
+  # the kubelet's device-plugin socket and a few host paths are hard-coded: one kubelet per machine. Another test
+  # run's real node may hold it: wait for it to go (WARREN_K8S_NODE_WAIT seconds, default 900).
+  # up and down hold a machine-wide lock, so a node seen without a kubelet is all the way down.
+  local other said="" until_s=$(( $(date +%s) + ${WARREN_K8S_NODE_WAIT:-900} ))
+  exec 8>"$CACHE/real-node.lock"; flock 8
+  while other=$(other_kubelet); do
+    flock -u 8
+    [ -n "$said" ] || { log "another kubelet runs ($other): waiting for it to stop (one real node per machine)"; said=1; }
+    [ "$(date +%s)" -lt "$until_s" ] || die "another kubelet still runs ($other): only one real node per machine"
+    sleep 1; flock 8
   done
   if ! pid_of kubelet "$RN/kubelet/config.yaml" >/dev/null; then
     ip -4 route show | grep -q "^${SUBNET%/*}/" && ! ip link show "$BRIDGE" >/dev/null 2>&1 && die "$SUBNET is routed elsewhere already"
@@ -302,13 +324,26 @@ up() {
   import_images "$PAUSE_IMAGE"
   start_kubelet
   start_kube_proxy
+  start_kube_router
   log "node $NODE up in $(ms "$t0") ms"
+}
+
+other_kubelet() {  # prints the PID and command line of a kubelet that is not ours
+  local d p
+  for d in /proc/[0-9]*; do
+    p=${d#/proc/}
+    if [ "$(basename "$(readlink "$d/exe" 2>/dev/null)")" = kubelet ] && running "$p" && [[ $(cmdline "$p") != *"$RN/kubelet/config.yaml"* ]]; then
+      echo "pid $p: $(cmdline "$p" | cut -c1-120)"; return 0
+    fi
+  done
+  return 1
 }
 
 # ---------- teardown ----------
 down() {
   local t0; t0=$(date +%s%N)
   [ -d "$RN" ] || { log "real node of $NAME: not present"; return 0; }
+  exec 8>"$CACHE/real-node.lock"; flock 8
   local p
   # 1. the kubelet tears the pods down itself (CNI DEL, netns, volume unmounts); then the Node goes
   if pid_of kubelet "$RN/kubelet/config.yaml" >/dev/null && [ -f "$KCFG" ] && kctl get --raw /readyz >/dev/null 2>&1; then
@@ -333,6 +368,12 @@ down() {
       fi
     done
     rm -f "$RN/kube-proxy/ran"
+  fi
+  if p=$(pid_of kube-router "$KUBE_ROUTER_BIN/kube-router"); then stop_pid "$p" kube-router; fi
+  if [ -f "$RN/kube-router.ran" ]; then
+    "$KUBE_ROUTER_BIN/kube-router" --cleanup-config > "$RN/logs/kube-router-cleanup.log" 2>&1 \
+      || log "kube-router --cleanup-config failed (logs/kube-router-cleanup.log)"
+    rm -f "$RN/kube-router.ran"
   fi
   if p=$(pid_of kubelet "$RN/kubelet/config.yaml"); then stop_pid "$p" kubelet; fi
   # 3. containerd: whatever containers the kubelet could not remove, then containerd and its shims
@@ -405,7 +446,8 @@ down() {
 
 status() {
   local c p
-  for c in containerd:"$RN/containerd/config.toml" kubelet:"$RN/kubelet/config.yaml" kube-proxy:"$RN/kube-proxy/config.yaml"; do
+  for c in containerd:"$RN/containerd/config.toml" kubelet:"$RN/kubelet/config.yaml" kube-proxy:"$RN/kube-proxy/config.yaml" \
+           kube-router:"$KUBE_ROUTER_BIN/kube-router"; do
     if p=$(pid_of "${c%%:*}" "${c#*:}"); then echo "${c%%:*} pid=$p rss=$(( $(awk '/VmRSS/{print $2}' "/proc/$p/status") / 1024 ))MiB"
     else echo "${c%%:*} not running"; fi
   done

@@ -4,7 +4,9 @@
 KV=v1.35.4          # k8s.io/kubernetes (etcd is the one it pins)
 KWOKV=v0.8.0        # sigs.k8s.io/kwok: the release built against k8s.io/* >= 1.35
 HELMV=v3.22.0       # helm.sh/helm/v3
+KUBE_ROUTERV=v2.1.0 # github.com/cloudnativelabs/kube-router/v2: NetworkPolicy enforcement on the real node (firewall only)
 CACHE=${WARREN_K8S_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/warren/k8s}
 K8S_BIN=$CACHE/k8s-$KV/bin
 KWOK_BIN=$CACHE/kwok-$KWOKV/bin
 HELM_BIN=$CACHE/helm-$HELMV/bin
+KUBE_ROUTER_BIN=$CACHE/kube-router-$KUBE_ROUTERV/bin
