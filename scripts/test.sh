@@ -30,9 +30,11 @@ step "build"
 ensure_build
 step "Go tools (gopls, dlv)"
 ensure_go_tools
-step "lint (eslint)"
+step "lint (eslint, hadolint)"
 (cd "$ROOT" && npx --no-install eslint --max-warnings 0 .) || die "lint failed; see the messages above."
-info "lint clean"
+HADOLINT=$(ensure_hadolint)
+(cd "$ROOT" && "$HADOLINT" --config .hadolint.yaml Dockerfile) || die "hadolint found problems in the Dockerfile; see the messages above."
+info "lint clean ($("$HADOLINT" --version | head -1) on the Dockerfile)"
 
 step "Kubernetes test cluster (packages/test-cluster)"
 if [ "$CLUSTER" = 1 ]; then ensure_test_cluster; else export WARREN_SKIP_TEST_CLUSTER=1; info "skipped (--skip-cluster): its tests are skipped too"; fi

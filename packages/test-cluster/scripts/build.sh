@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the test cluster's binaries from Go modules through the module proxy, into a cache keyed by version:
 #   k8s-$KV/bin:   kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy etcd pause
-#   kwok-$KWOKV/bin: kwok kwokctl        helm-$HELMV/bin: helm
+#   kwok-$KWOKV/bin: kwok kwokctl        helm-$HELMV/bin: helm        kube-router-$KUBE_ROUTERV/bin: kube-router
 # A component whose binaries are all there is skipped, so a warm run takes well under a second.
 # A cold run takes 7-15 minutes on 2 cores; each step says what it builds and how long it took.
 # Env: WARREN_K8S_CACHE (default ~/.cache/warren/k8s), JOBS (go build -p, default 2).
@@ -83,8 +83,20 @@ build_helm() {
   rm -rf "$HELM_BIN"; mv "$HELM_BIN.partial" "$HELM_BIN"
 }
 
+# NetworkPolicy enforcement for the real node (real-node.sh, WARREN_NETWORK_POLICY=1): kube-router's firewall.
+# Its own module graph (client-go v0.29); v2.1.0 is the release the module proxy serves. For tests only.
+build_kube_router() {
+  if has_all "$KUBE_ROUTER_BIN" kube-router; then log "kube-router $KUBE_ROUTERV: cached"; return; fi
+  log "kube-router $KUBE_ROUTERV: building kube-router"
+  rm -rf "$KUBE_ROUTER_BIN.partial"; mkdir -p "$KUBE_ROUTER_BIN.partial"
+  GOBIN=$KUBE_ROUTER_BIN.partial nice -n 19 "$GO" install -p "$JOBS" -trimpath -ldflags "-s -w" \
+    "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router@$KUBE_ROUTERV"
+  rm -rf "$KUBE_ROUTER_BIN"; mv "$KUBE_ROUTER_BIN.partial" "$KUBE_ROUTER_BIN"
+}
+
 T0=$SECONDS
 timed build_kubernetes
 timed build_kwok
 timed build_helm
+timed build_kube_router
 if [ $(( SECONDS - T0 )) -gt 2 ]; then log "all built in $(( SECONDS - T0 )) s; cache: $(du -sh "$CACHE" | cut -f1)"; fi

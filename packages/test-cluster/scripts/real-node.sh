@@ -77,9 +77,9 @@ node_ip() {
   [ -n "$ip" ] || ip=$(ip -4 -o addr show scope global | awk '$2 != "'"$BRIDGE"'" {sub("/.*", "", $4); print $4; exit}')
   echo "$ip"
 }
-ipt_snapshot() {  # iptables and nft rules without counters: what down must leave as it found them
-  local t; for t in iptables ip6tables; do "$t-save" 2>/dev/null | grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//'; done
-  if command -v nft >/dev/null; then nft list tables 2>/dev/null || true; fi
+ipt_snapshot() {  # the iptables rules and nft tables that can be ours, without counters: down leaves them as it found them
+  local t; for t in iptables ip6tables; do "$t-save" 2>/dev/null | grep -E 'KUBE-|kube-router|10\.244\.|warren' || true; done | sed -E 's/\[[0-9]+:[0-9]+\]//'
+  nft_tables | sort
 }
 nft_tables() { if command -v nft >/dev/null; then nft list tables 2>/dev/null || true; fi; }
 
@@ -303,9 +303,9 @@ up() {
   [ -f "$KCFG" ] || die "cluster $NAME is not up (cluster.sh up $NAME)"
   grep -q -- '--kubelet-client-certificate=' "$CDIR/kwok.yaml" || die "cluster $NAME was not started by this cluster.sh"
   # the kubelet's device-plugin socket and a few host paths are hard-coded: one kubelet per machine. Another test
-  # run's real node may hold it: wait for it to go (WARREN_K8S_NODE_WAIT seconds, default 900).
+  # run's real node may hold it: wait for it to go (WARREN_K8S_NODE_WAIT seconds, default 420).
   # up and down hold a machine-wide lock, so a node seen without a kubelet is all the way down.
-  local other said="" until_s=$(( $(date +%s) + ${WARREN_K8S_NODE_WAIT:-900} ))
+  local other said="" until_s=$(( $(date +%s) + ${WARREN_K8S_NODE_WAIT:-420} ))
   exec 8>"$CACHE/real-node.lock"; flock 8
   while other=$(other_kubelet); do
     flock -u 8
@@ -371,8 +371,16 @@ down() {
   fi
   if p=$(pid_of kube-router "$KUBE_ROUTER_BIN/kube-router"); then stop_pid "$p" kube-router; fi
   if [ -f "$RN/kube-router.ran" ]; then
-    "$KUBE_ROUTER_BIN/kube-router" --cleanup-config > "$RN/logs/kube-router-cleanup.log" 2>&1 \
-      || log "kube-router --cleanup-config failed (logs/kube-router-cleanup.log)"
+    # --cleanup-config cleans its policy rules, then panics in the (unused) service proxy's cleanup without IPVS;
+    # whatever it leaves of its chains and ipsets goes here
+    "$KUBE_ROUTER_BIN/kube-router" --cleanup-config > "$RN/logs/kube-router-cleanup.log" 2>&1 || true
+    local c rule ch
+    for c in INPUT FORWARD OUTPUT; do
+      while rule=$(iptables -w -S "$c" | grep -m1 -- '-j KUBE-ROUTER-'); do eval "iptables -w ${rule/#-A/-D}"; done
+    done
+    for ch in $(iptables -w -S | awk '$1 == "-N" && $2 ~ /^KUBE-(ROUTER-|POD-FW-|NWPLCY-)/ {print $2}'); do iptables -w -F "$ch"; done
+    for ch in $(iptables -w -S | awk '$1 == "-N" && $2 ~ /^KUBE-(ROUTER-|POD-FW-|NWPLCY-)/ {print $2}'); do iptables -w -X "$ch"; done
+    for ch in $(ipset list -n 2>/dev/null | grep -E '^(KUBE-(SRC|DST)-|kube-router-)'); do ipset destroy "$ch" 2>/dev/null || true; done
     rm -f "$RN/kube-router.ran"
   fi
   if p=$(pid_of kubelet "$RN/kubelet/config.yaml"); then stop_pid "$p" kubelet; fi

@@ -17,6 +17,8 @@ export interface TestClusterOptions {
     name?: string;
     /** Start the real node real-0 (default true). */
     realNode?: boolean;
+    /** Enforce NetworkPolicies on the real node with kube-router's firewall (default false). */
+    networkPolicy?: boolean;
 }
 
 export interface GpuNodeSpec {
@@ -42,7 +44,7 @@ export interface TestCluster {
     realNodeSelector: Record<string, string>;
     realNodeToleration: V1Toleration;
     storageClassName: string;
-    /** Whether NetworkPolicies are enforced on the real node. */
+    /** Whether NetworkPolicies are enforced on the real node (options.networkPolicy; kwok nodes never enforce them). */
     enforcesNetworkPolicy: boolean;
     /** kwok fake nodes with GPU capacity, labels and taint like the NVIDIA GPU operator's; resolves when they are Ready. */
     addGpuNodes(spec: GpuNodeSpec): Promise<string[]>;
@@ -147,9 +149,9 @@ function isExecutable(file: string): boolean {
 
 interface RunResult { stdout: string; stderr: string }
 
-function run(file: string, args: string[], what = `${path.basename(file)} ${args.join(' ')}`): Promise<RunResult> {
+function run(file: string, args: string[], what = `${path.basename(file)} ${args.join(' ')}`, env: Record<string, string> = {}): Promise<RunResult> {
     return new Promise((resolve, reject) => {
-        const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '' } });
+        const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '', ...env } });
         let stdout = '';
         let stderr = '';
         child.stdout.setEncoding('utf8').on('data', d => stdout += d);
@@ -166,8 +168,8 @@ function run(file: string, args: string[], what = `${path.basename(file)} ${args
     });
 }
 
-function script(name: string, args: string[]): Promise<RunResult> {
-    return run('bash', [path.join(SCRIPTS, name), ...args], `${name} ${args.join(' ')}`);
+function script(name: string, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+    return run('bash', [path.join(SCRIPTS, name), ...args], `${name} ${args.join(' ')}`, env);
 }
 
 async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
@@ -353,6 +355,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     }
     const name = options.name ?? DEFAULT_NAME;
     const realNode = options.realNode ?? true;
+    const networkPolicy = realNode && !!options.networkPolicy;
     const paths = testClusterPaths(name);
     const keep = process.env.WARREN_TEST_CLUSTER_KEEP === '1';
     if (running.has(name)) {
@@ -372,14 +375,14 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     try {
         const kubeconfigPath = (await script('cluster.sh', ['up', name])).stdout.trim();
         if (realNode) {
-            await script('real-node.sh', ['up', name]);
+            await script('real-node.sh', ['up', name], { WARREN_NETWORK_POLICY: networkPolicy ? '1' : '0' });
         }
         const kc = new KubeConfig();
         kc.loadFromFile(kubeconfigPath);
         await ensureStorageClass(kc);
         provisioner = new Provisioner(kc, path.join(paths.nodeDir, 'pv'));
         await provisioner.start();
-        return makeCluster(name, kubeconfigPath, kc, paths, realNode, async () => {
+        return makeCluster(name, kubeconfigPath, kc, paths, realNode, networkPolicy, async () => {
             provisioner?.stop();
             running.delete(name);
             if (!keep) {
@@ -412,7 +415,7 @@ async function ensureStorageClass(kc: KubeConfig): Promise<void> {
     }
 }
 
-function makeCluster(name: string, kubeconfigPath: string, kc: KubeConfig, paths: TestClusterPaths, realNode: boolean,
+function makeCluster(name: string, kubeconfigPath: string, kc: KubeConfig, paths: TestClusterPaths, realNode: boolean, networkPolicy: boolean,
     stop: () => Promise<void>): TestCluster {
     const core = kc.makeApiClient(CoreV1Api);
     let stopping: Promise<void> | undefined;
@@ -455,7 +458,7 @@ function makeCluster(name: string, kubeconfigPath: string, kc: KubeConfig, paths
         realNodeSelector: { [REAL_NODE_LABEL]: 'real' },
         realNodeToleration: { key: REAL_NODE_LABEL, operator: 'Equal', value: 'real', effect: 'NoSchedule' },
         storageClassName: STORAGE_CLASS,
-        enforcesNetworkPolicy: false,
+        enforcesNetworkPolicy: networkPolicy,
 
         async addGpuNodes(spec: GpuNodeSpec): Promise<string[]> {
             const resource = spec.resource ?? 'nvidia.com/gpu';

@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CoreV1Api, V1Pod, Watch } from '@kubernetes/client-node';
+import { CoreV1Api, NetworkingV1Api, V1Pod, Watch } from '@kubernetes/client-node';
 import { startTestCluster, TestCluster, testClusterPaths, testClusterUnavailable } from './index';
 
 const unavailable = testClusterUnavailable();
@@ -51,7 +51,8 @@ func main() {
 		w.Write(data)
 	})
 	http.HandleFunc("/fetch", func(w http.ResponseWriter, r *http.Request) {
-		c := http.Client{Timeout: 3 * time.Second}
+		// a connection of its own each time: one kept alive from before a NetworkPolicy would stay allowed
+		c := http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 		resp, err := c.Get(r.URL.Query().Get("url"))
 		if err != nil {
 			http.Error(w, err.Error(), 502)
@@ -126,8 +127,11 @@ function hostSnapshot(): Record<string, string> {
     const sh = (cmd: string): string => spawnSync('bash', ['-c', cmd], { encoding: 'utf8' }).stdout;
     const p = testClusterPaths();
     return {
-        iptables: sh(`for t in iptables ip6tables; do "$t-save" 2>/dev/null | grep -v '^#' | sed -E 's/\\[[0-9]+:[0-9]+\\]//'; done`),
-        nft: sh('nft list tables 2>/dev/null'),
+        // only rules that can be ours: other jobs on this machine (podman) change iptables meanwhile
+        iptables: sh(`for t in iptables ip6tables; do "$t-save" 2>/dev/null | grep -E 'KUBE-|kube-router|10\\.244\\.|warren'; done`
+            + ` | sed -E 's/\\[[0-9]+:[0-9]+\\]//'`),
+        nft: sh('nft list tables 2>/dev/null | sort'),
+        ipsets: sh('ipset list -n 2>/dev/null | grep -E "^(KUBE-|kube-router)"'),
         ipForward: fs.readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8'),
         sysctls: ['vm/overcommit_memory', 'kernel/panic', 'kernel/panic_on_oops'].map(s => fs.readFileSync(`/proc/sys/${s}`, 'utf8')).join(','),
         hostPaths: ['/var/lib/kubelet', '/var/log/containers', '/var/lib/cni', '/var/log/pods', '/run/netns']
@@ -197,7 +201,7 @@ describe('the test cluster (real control plane, a real node, kwok nodes)', { ski
         hostBefore = hostSnapshot();
         image = buildServerImage();
         const t0 = Date.now();
-        cluster = await startTestCluster();
+        cluster = await startTestCluster({ networkPolicy: true });
         process.stderr.write(`# test cluster up (control plane + real node) in ${Date.now() - t0} ms\n`);
         core = cluster.kubeConfig.makeApiClient(CoreV1Api);
         await core.createNamespace({
@@ -336,6 +340,39 @@ describe('the test cluster (real control plane, a real node, kwok nodes)', { ski
         assert.equal((await core.readNamespacedPod({ name: 'gpu-b', namespace: ns })).status?.phase, 'Pending');
         await core.deleteNamespacedPod({ name: 'gpu-b', namespace: ns, gracePeriodSeconds: 0 });
         await cluster.removeNodes([gpuNode]);
+    });
+
+    it('enforces NetworkPolicies between pods on real-0', async () => {
+        assert.ok(cluster.enforcesNetworkPolicy);
+        await core.createNamespacedPod({ namespace: ns, body: podOnRealNode(cluster, 'np-client', image) });
+        await core.createNamespacedPod({ namespace: ns, body: podOnRealNode(cluster, 'np-server', image) });
+        const client = await readyPod('np-client');
+        const server = await readyPod('np-server');
+        const reach = async (): Promise<boolean> => {
+            const url = `http://${client.status!.podIP}:8080/fetch?url=${encodeURIComponent(`http://${server.status!.podIP}:8080/`)}`;
+            return (await request(url)).status === 200;
+        };
+        assert.equal(await reach(), true, 'pod to pod works without a policy');
+        const net = cluster.kubeConfig.makeApiClient(NetworkingV1Api);
+        await net.createNamespacedNetworkPolicy({
+            namespace: ns, body: { metadata: { name: 'deny-all' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } }
+        });
+        await eventually('default-deny to block pod to pod', async () => (await reach()) ? undefined : true);
+        await net.createNamespacedNetworkPolicy({
+            namespace: ns,
+            body: {
+                metadata: { name: 'client-to-server' },
+                spec: {
+                    podSelector: { matchLabels: { app: 'np-server' } }, policyTypes: ['Ingress'],
+                    ingress: [{ _from: [{ podSelector: { matchLabels: { app: 'np-client' } } }], ports: [{ port: 8080 }] }]
+                }
+            }
+        });
+        await eventually('the allow policy to let the client in', async () => (await reach()) || undefined);
+        await net.deleteNamespacedNetworkPolicy({ name: 'deny-all', namespace: ns });
+        await net.deleteNamespacedNetworkPolicy({ name: 'client-to-server', namespace: ns });
+        await deletePod('np-client');
+        await deletePod('np-server');
     });
 
     it('restarts the apiserver: watches break, and the API, kwok and the real node come back', async () => {
