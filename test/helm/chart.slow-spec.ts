@@ -429,6 +429,7 @@ describe('the Helm chart helm/warren', { skip: helmMissing }, () => {
             assert.match(text, /cat \/var\/lib\/warren\/admin-token/);
             assert.match(text, /kubectl get workspaces -A/);
             assert.match(text, /keeps the Workspace CRD/);
+            assert.match(text, /kubectl delete workspaces --all -A/);
             assert.match(text, /kubectl delete crd workspaces\.warren\.dev/);
         });
 
