@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -25,17 +26,19 @@ describe('a workspace in a pod on a real Kubernetes node, used in chromium', { s
     let dashboard: Page;
     let idePage: Page | undefined;
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-cluster-e2e-'));
+    let image: string;
+    let heartbeatPort: number;
     const kubectl = (...args: string[]): Promise<string> => cluster.kubectl(['-n', 'warren-default', ...args]);
 
     before(async () => {
-        cluster = await startTestCluster({ name: 'warren-e2e' });
+        cluster = await startTestCluster({ name: 'warren-e2e', networkPolicy: true });
         // Built once and cached by content (scripts/image.sh); the node imports it from local storage, nothing is pulled.
-        const image = execFileSync('bash', [path.join(REPO, 'scripts', 'image.sh'), 'workspace'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
+        image = execFileSync('bash', [path.join(REPO, 'scripts', 'image.sh'), 'workspace'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
             .trim().split('\n').pop()!;
         await cluster.importImage(image);
         const goproxy = execFileSync('go', ['env', 'GOPROXY'], { encoding: 'utf8' }).trim();
         // The bridge that pods reach this machine by appears with the first pod: listen everywhere, tell pods the bridge's address.
-        const heartbeatPort = await freePort('0.0.0.0');
+        heartbeatPort = await freePort('0.0.0.0');
         const settings = {
             image, imagePullPolicy: 'Never', storageClassName: cluster.storageClassName, controlPlaneNamespace: 'warren-e2e',
             heartbeatListen: `0.0.0.0:${heartbeatPort}`, heartbeatUrl: `http://${cluster.hostAddressForPods}:${heartbeatPort}`, controlPlanePeers: [{ ipBlock: { cidr: `${cluster.hostAddressForPods}/32` } }],
@@ -55,6 +58,9 @@ describe('a workspace in a pod on a real Kubernetes node, used in chromium', { s
         fs.mkdirSync(path.join(REPO, 'test-results'), { recursive: true });
         await dashboard?.screenshot({ path: path.join(REPO, 'test-results', 'cluster-dashboard.png') }).catch(() => undefined);
         await idePage?.screenshot({ path: path.join(REPO, 'test-results', 'cluster-ide.png') }).catch(() => undefined);
+        if (warren) {
+            fs.writeFileSync(path.join(REPO, 'test-results', 'cluster-serve.log'), warren.output());
+        }
         if (dashboard) {
             await row().getByRole('button', { name: 'Delete', exact: true }).click().catch(() => undefined);
             await dashboard.getByRole('button', { name: /^Delete/ }).last().click().catch(() => undefined);
@@ -94,6 +100,47 @@ describe('a workspace in a pod on a real Kubernetes node, used in chromium', { s
             return true;
         }, 180_000);
         assert.match(await hover.innerText(), /func Greeting\(name string\) string/);
+    });
+
+    it('lets the workspace\'s pod reach only DNS and the heartbeat port, and be reached only from the control plane (NetworkPolicy)', async t => {
+        if (!cluster.enforcesNetworkPolicy) {
+            t.skip('the test cluster does not enforce NetworkPolicy here; the policies are read back by test/integration/cluster-gpu.slow-spec.ts');
+            return;
+        }
+        // Another tenant's server, in a namespace of its own, from the same image.
+        const other = {
+            apiVersion: 'v1', kind: 'Pod', metadata: { name: 'other', namespace: 'warren-other' },
+            spec: {
+                nodeSelector: cluster.realNodeSelector, tolerations: [cluster.realNodeToleration], terminationGracePeriodSeconds: 1,
+                securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+                containers: [{
+                    name: 'web', image, imagePullPolicy: 'Never', command: ['/usr/local/bin/node', '-e', 'require("http").createServer((q, r) => r.end("other")).listen(8080)'],
+                    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } }
+                }]
+            }
+        };
+        await cluster.kubectl(['create', 'namespace', 'warren-other']);
+        fs.writeFileSync(path.join(tmp, 'other.json'), JSON.stringify(other));
+        await cluster.kubectl(['apply', '-f', path.join(tmp, 'other.json')]);
+        await cluster.kubectl(['-n', 'warren-other', 'wait', '--for=condition=Ready', 'pod/other', '--timeout=120s']);
+        const otherIp = (await cluster.kubectl(['-n', 'warren-other', 'get', 'pod', 'other', '-o', 'jsonpath={.status.podIP}'])).trim();
+        const wsIp = (await kubectl('get', 'pod', 'ws-hello', '-o', 'jsonpath={.status.podIP}')).trim();
+        const probe = async (namespace: string, pod: string, host: string, port: number): Promise<string> =>
+            (await cluster.kubectl(['-n', namespace, 'exec', pod, '--', 'bash', '-c', `timeout 3 bash -c '</dev/tcp/${host}/${port}' 2>/dev/null && echo open || echo closed`])).trim();
+        assert.equal(await probe('warren-default', 'ws-hello', cluster.hostAddressForPods, heartbeatPort), 'open', 'heartbeats go out');
+        assert.equal(await probe('warren-default', 'ws-hello', otherIp, 8080), 'closed', 'another tenant\'s server is out of reach');
+        // A server of this machine's that pods could reach but for the policy: the other pod reaches it, the workspace does not.
+        const server = net.createServer(socket => socket.end()).listen(0, '0.0.0.0');
+        await new Promise(resolve => server.once('listening', resolve));
+        const hostPort = (server.address() as net.AddressInfo).port;
+        try {
+            assert.equal(await probe('warren-other', 'other', cluster.hostAddressForPods, hostPort), 'open', 'without a policy, pods reach it');
+            assert.equal(await probe('warren-default', 'ws-hello', cluster.hostAddressForPods, hostPort), 'closed', 'the workspace does not');
+        } finally {
+            server.close();
+        }
+        assert.equal(await probe('warren-other', 'other', wsIp, 3000), 'closed', 'nobody but the control plane reaches the IDE');
+        await cluster.kubectl(['delete', 'namespace', 'warren-other', '--wait=false']);
     });
 
     it('keeps edits on the volume across a stop (the pod goes; unsaved editors are saved first) and a start', async () => {
