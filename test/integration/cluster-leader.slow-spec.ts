@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestCluster, TestCluster, testClusterUnavailable } from '@warren/test-cluster';
 import { eventually, startWarrenServe, WarrenServe } from '@warren/testing';
-import { WorkspaceClient } from '@warren/workspace-api';
+import { HEARTBEAT_PATH, WorkspaceClient } from '@warren/workspace-api';
+import { WorkspaceTokens } from '@warren/workspace-manager';
 
 const NAMESPACE = 'warren-leader-test';
 const ROUNDS = 3;
@@ -97,6 +98,20 @@ describe('the reconciler\'s lease when a replica is killed mid-operation', { ski
         }, 120_000);
         const workspaces = await api.listWorkspaces('load');
         assert.deepEqual(workspaces.map(w => w.id).sort(), [...alive].sort());
+        // A heartbeat that reaches a follower is written on the Workspace, where the leader's idle clock sees it.
+        const leaderNow = await holder();
+        const follower = [...replicas.keys()].find(n => n !== leaderNow)!;
+        const url = /"heartbeats":"(http:[^"]+)"/.exec(replicas.get(follower)!.output())![1];
+        const key = Buffer.from(Buffer.from((await cluster.kubectl(['-n', NAMESPACE, 'get', 'secret', 'warren-workspace-key', '-o', 'jsonpath={.data.key}'])).trim(), 'base64')
+            .toString(), 'hex');
+        const id = [...alive][0];
+        const beat = await fetch(`${url}${HEARTBEAT_PATH}`, {
+            method: 'POST', headers: { Authorization: `Bearer ${new WorkspaceTokens(key).token('load', id)}`, 'Content-Type': 'application/json' },
+            body: JSON.stringify({ reasons: ['user input'] })
+        });
+        assert.ok(beat.ok, `heartbeat answered ${beat.status}`);
+        await eventually('the activity on the Workspace', async () =>
+            (await cluster.kubectl(['-n', 'warren-load', 'get', 'workspace', id, '-o', 'jsonpath={.metadata.annotations.warren\\.dev/last-activity}'])).trim() || undefined, 30_000);
         for (const id of gone) {
             assert.equal(await cluster.kubectl(['-n', 'warren-load', 'get', 'workspace,pod,pvc', '-l', `warren.dev/workspace=${id}`, '-o', 'name']), '', `${id} left nothing`);
         }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import { Registry } from 'prom-client';
-import { IDE_ENV, loadProto, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
+import { IDE_ENV, loadProto, parseWorkspaceKey, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
 import { Intents } from './api/intents';
 import { workspaceService } from './api/workspace-service';
 import { DEFAULT_CLASSES, WorkspaceClass } from './classes';
@@ -106,7 +106,18 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
         const metrics = new ManagerMetrics(store, options.extraMetrics);
         let idle: IdleClock | undefined;
         let reconciler: Reconciler | undefined;
-        const touch = (key: WorkspaceKey): void => idle?.touch(key);
+        // Activity counts where the idle clock runs (the leader); a follower writes it on the Workspace, at most every 30 s.
+        const recorded = new Map<WorkspaceKey, number>();
+        const touch = (key: WorkspaceKey): void => {
+            if (reconciler || !cluster) {
+                idle?.touch(key);
+            } else if ((recorded.get(key) ?? 0) < Date.now() - 30_000) {
+                recorded.set(key, Date.now());
+                const { tenant, id } = parseWorkspaceKey(key);
+                cluster.store.recordActivity(tenant, id).catch(err => log({ level: 'warn', msg: 'could not record activity', workspace: key, error: (err as Error).message }));
+            }
+        };
+        cluster?.store.onActivity(key => idle?.touch(key));
         // Listening before anything starts: IDEs launched at once need to know where to send heartbeats.
         httpServer = await metrics.listen(options.metricsPort ?? 0, host);
         const httpPort = (httpServer.address() as { port: number }).port;

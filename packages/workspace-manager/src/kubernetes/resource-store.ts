@@ -6,7 +6,7 @@ import { Informer } from './informer';
 import { apiFailure, explain, isAlreadyExists, isConflict, isNotFound, KubeClients } from './kube';
 import { TenantNamespaces } from './tenant-namespaces';
 import {
-    FINALIZER, fromResource, GROUP, LABELS, MANAGED_BY, PLURAL, toResource, toResourceStatus, VERSION, WorkspaceResource
+    ACTIVITY_ANNOTATION, FINALIZER, fromResource, GROUP, LABELS, MANAGED_BY, PLURAL, toResource, toResourceStatus, VERSION, WorkspaceResource
 } from './workspace-resource';
 
 /**
@@ -20,6 +20,8 @@ import {
 export class WorkspaceResourceStore implements WorkspaceStore {
     protected readonly events = new EventEmitter();
     protected readonly informer: Informer<WorkspaceResource>;
+    /** The last activity annotation seen per workspace. */
+    protected readonly activitySeen = new Map<WorkspaceKey, string>();
 
     constructor(protected readonly kube: KubeClients, protected readonly namespaces: TenantNamespaces, log: (entry: Record<string, unknown>) => void) {
         this.events.setMaxListeners(0);
@@ -29,7 +31,13 @@ export class WorkspaceResourceStore implements WorkspaceStore {
             list: () => kube.get(`/apis/${GROUP}/${VERSION}/${PLURAL}?labelSelector=${encodeURIComponent(`${LABELS.managedBy}=${MANAGED_BY}`)}`),
             onEvent: (_type, r) => {
                 if (r.spec?.tenant && r.metadata?.name) {
-                    this.events.emit('change', workspaceKey({ tenant: r.spec.tenant, id: r.metadata.name }));
+                    const key = workspaceKey({ tenant: r.spec.tenant, id: r.metadata.name });
+                    const activity = r.metadata.annotations?.[ACTIVITY_ANNOTATION];
+                    if (activity && this.activitySeen.get(key) !== activity) {
+                        this.activitySeen.set(key, activity);
+                        this.events.emit('activity', key);
+                    }
+                    this.events.emit('change', key);
                 }
             },
             onError: err => log({ level: 'warn', msg: 'watching workspaces failed; retrying', error: err.message })
@@ -159,6 +167,25 @@ export class WorkspaceResourceStore implements WorkspaceStore {
     /** The uid of a workspace's resource, which owns its pod, volume, ConfigMap and Secret. */
     uidOf(tenant: string, id: string): string | undefined {
         return this.resource(tenant, id)?.metadata?.uid;
+    }
+
+    /**
+     * Activity seen by this replica (a heartbeat, the gateway's traffic), written where the replica
+     * that runs the idle clock sees it: any replica may receive it, only the leader counts it.
+     */
+    async recordActivity(tenant: string, id: string): Promise<void> {
+        const r = this.resource(tenant, id);
+        if (!r) {
+            return;
+        }
+        await this.kube.request('PATCH', `/apis/${GROUP}/${VERSION}/namespaces/${r.metadata!.namespace}/${PLURAL}/${id}`,
+            { metadata: { annotations: { [ACTIVITY_ANNOTATION]: new Date().toISOString() } } }, 'application/merge-patch+json');
+    }
+
+    /** Activity another replica recorded. */
+    onActivity(listener: (key: WorkspaceKey) => void): () => void {
+        this.events.on('activity', listener);
+        return () => this.events.off('activity', listener);
     }
 
     onDidChange(listener: (key: WorkspaceKey) => void): () => void {

@@ -20,6 +20,8 @@ export const LABELS = {
     workspace: 'warren.dev/workspace'
 } as const;
 export const MANAGED_BY = 'warren';
+/** When a replica last saw the workspace in use (RFC 3339): how activity that reaches a follower gets to the leader's idle clock. */
+export const ACTIVITY_ANNOTATION = 'warren.dev/last-activity';
 
 /** The namespace of a tenant: a prefix and the tenant's name, kept within the 63 characters of a DNS label. */
 export function tenantNamespace(prefix: string, tenant: string): string {
