@@ -91,8 +91,8 @@ RUN printf '%s\n' 'path-exclude=/usr/share/doc/*' 'path-include=/usr/share/doc/*
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/apt/archives/*.deb /var/log/apt /var/log/dpkg.log
 # uid/gid 1000; a base that has one already (Ubuntu's "ubuntu") gives it up.
 RUN set -eu; \
-    user=$(getent passwd 1000 | cut -d: -f1); [ -z "$user" ] || userdel -r "$user" 2>/dev/null || userdel "$user"; \
-    group=$(getent group 1000 | cut -d: -f1); [ -z "$group" ] || groupdel "$group"; \
+    user=$(getent passwd 1000 | cut -d: -f1 || true); [ -z "$user" ] || userdel -r "$user" 2>/dev/null || userdel "$user"; \
+    group=$(getent group 1000 | cut -d: -f1 || true); [ -z "$group" ] || groupdel "$group"; \
     groupadd -g 1000 warren; \
     useradd -u 1000 -g 1000 -d /home/warren -s /bin/bash -M warren; \
     install -d -o 1000 -g 1000 -m 0755 /home/warren
