@@ -31,6 +31,7 @@ describe('a workspace in a pod on a real Kubernetes node, used in chromium', { s
     const kubectl = (...args: string[]): Promise<string> => cluster.kubectl(['-n', 'warren-default', ...args]);
 
     before(async () => {
+        fs.mkdirSync(path.join(REPO, 'test-results'), { recursive: true });
         cluster = await startTestCluster({ name: 'warren-e2e', networkPolicy: true });
         // Built once and cached by content (scripts/image.sh); the node imports it from local storage, nothing is pulled.
         image = execFileSync('bash', [path.join(REPO, 'scripts', 'image.sh'), 'workspace'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
@@ -157,6 +158,14 @@ describe('a workspace in a pod on a real Kubernetes node, used in chromium', { s
         await idePage!.locator('#theia-main-content-panel .lm-TabBar-tab.theia-mod-dirty', { hasText: 'main.go' }).waitFor({ timeout: 15_000 });
         await dashboard.bringToFront();
         await row().getByRole('button', { name: 'Stop', exact: true }).click();
+        // The IDE's log to the end, with the screenshots: what it did when asked to save and stop.
+        let ideLog = '';
+        while ((await kubectl('get', 'pod', 'ws-hello', '--ignore-not-found', '-o', 'name')) !== '') {
+            const now = await kubectl('logs', 'ws-hello').catch(() => '');
+            ideLog = now.length > ideLog.length ? now : ideLog;
+            await new Promise(resolve => setTimeout(resolve, 200));
+        }
+        fs.writeFileSync(path.join(REPO, 'test-results', 'cluster-ide.log'), ideLog);
         await waitForPhase('stopped');
         assert.equal(await kubectl('get', 'pod', 'ws-hello', '--ignore-not-found', '-o', 'name'), '', 'the pod is gone');
         assert.equal((await kubectl('get', 'pvc', 'ws-hello-home', '-o', 'jsonpath={.status.phase}')).trim(), 'Bound', 'the volume stays');
@@ -166,6 +175,7 @@ describe('a workspace in a pod on a real Kubernetes node, used in chromium', { s
         await waitForPhase('running');
         const again = await openIde();
         const main = await again.openFile('main.go', EDIT);
-        assert.match(await main.locator('.view-lines').innerText(), new RegExp(UNSAVED), 'the stop saved the unsaved edit');
+        // Monaco renders spaces as no-break spaces.
+        assert.match((await main.locator('.view-lines').innerText()).replace(/\u00a0/g, ' '), new RegExp(UNSAVED), 'the stop saved the unsaved edit');
     });
 });

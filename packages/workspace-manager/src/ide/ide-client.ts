@@ -16,9 +16,17 @@ export class IdeClient {
     async prepareStop(ws: { tenant: string; id: string }, ideUrl: string): Promise<PrepareStopOutcome> {
         let answer: { status: number; body: Record<string, unknown> };
         try {
-            answer = await this.call(ws, ideUrl, PREPARE_STOP_PATH, {});
+            answer = await this.call(ws, ideUrl, PREPARE_STOP_PATH, {}).catch(err => {
+                // A kept-alive connection the IDE closed meanwhile: saving twice is harmless, so ask once more on a new one.
+                if ((err as { cause?: { code?: string } }).cause?.code === 'UND_ERR_SOCKET') {
+                    return this.call(ws, ideUrl, PREPARE_STOP_PATH, {});
+                }
+                throw err;
+            });
         } catch (err) {
-            return { kind: 'unreachable', message: (err as Error).message };
+            // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, a timeout).
+            const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+            return { kind: 'unreachable', message: `${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}` };
         }
         if (answer.status === 200) {
             const body = answer.body as Partial<PrepareStopResponse>;

@@ -146,6 +146,10 @@ export class Informer<T extends k8s.KubernetesObject> {
                 this.objects.delete(keyOf(object));
                 this.options.onEvent('deleted', object);
             } else {
+                const known = this.objects.get(keyOf(object));
+                if (known && !newer(object, known)) {
+                    return; // older than what a write of ours already brought
+                }
                 this.objects.set(keyOf(object), object);
                 this.options.onEvent(type === 'ADDED' ? 'added' : 'modified', object);
             }

@@ -271,7 +271,13 @@ export class KubernetesProvider implements Provider {
 
     protected async deletePod(namespace: string, id: string, gracePeriodSeconds?: number): Promise<void> {
         try {
-            await this.options.kube.core.deleteNamespacedPod({ namespace, name: podName(id), gracePeriodSeconds });
+            const query = gracePeriodSeconds === undefined ? '' : `?gracePeriodSeconds=${gracePeriodSeconds}`;
+            const answer = await this.options.kube.request<k8s.V1Pod>('DELETE', `/api/v1/namespaces/${namespace}/pods/${podName(id)}${query}`);
+            // The pod as the deletion left it (terminating; a Status when it went at once): the next look must not
+            // take it for a running IDE and stop it again.
+            if (answer?.kind === 'Pod' && answer.metadata?.deletionTimestamp) {
+                this.pods.remember(answer);
+            }
         } catch (err) {
             if (!isNotFound(err)) {
                 throw explain(err, `delete pod ${podName(id)} in namespace ${namespace}`, this.options.kube.server);
