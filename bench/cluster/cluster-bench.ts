@@ -9,7 +9,6 @@
  *           create call sent → pod Running for each, GPUs overcommitted on any node, and `warren serve`'s CPU seconds
  *           and peak RSS over the run (its own process: the bench's provisioner stand-in and watches are not in it).
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -17,7 +16,7 @@ import { performance } from 'perf_hooks';
 import * as k8s from '@kubernetes/client-node';
 import { freePort } from '@warren/ide-launcher';
 import { startTestCluster, TestCluster } from '@warren/test-cluster';
-import { startWarrenServe, WarrenServe } from '@warren/testing';
+import { buildImage, startWarrenServe, WarrenServe } from '@warren/testing';
 import { WorkspaceClient } from '@warren/workspace-api';
 import { parseClusterSettings, startManager, WorkspaceClass } from '@warren/workspace-manager';
 import { runMain } from '../support/bench-main';
@@ -189,7 +188,7 @@ runMain(log, async () => {
     const date = new Date().toISOString();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-bench-cluster-'));
     log('building (or reusing) the workspace image');
-    const image = execFileSync('bash', [path.join(REPO, 'scripts', 'image.sh'), 'workspace'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' }).trim().split('\n').pop()!;
+    const image = await buildImage('workspace');
     log('starting the test cluster');
     const cluster = await startTestCluster({ name: 'warren-bench' });
     try {

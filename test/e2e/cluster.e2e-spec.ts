@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { Browser, Locator, Page } from 'playwright-core';
 import { freePort } from '@warren/ide-launcher';
 import { startTestCluster, TestCluster, testClusterUnavailable } from '@warren/test-cluster';
-import { eventually, IdePage, launchChromium, REPO, startWarrenServe, WarrenServe } from '@warren/testing';
+import { buildImage, eventually, IdePage, launchChromium, REPO, startWarrenServe, WarrenServe } from '@warren/testing';
 
 const EDIT = '// saved in a pod, kept on its volume';
 const UNSAVED = '// typed, never saved by hand';
@@ -34,8 +34,7 @@ describe('a workspace in a pod on a real Kubernetes node, used in chromium', { s
         fs.mkdirSync(path.join(REPO, 'test-results'), { recursive: true });
         cluster = await startTestCluster({ name: 'warren-e2e', networkPolicy: true });
         // Built once and cached by content (scripts/image.sh); the node imports it from local storage, nothing is pulled.
-        image = execFileSync('bash', [path.join(REPO, 'scripts', 'image.sh'), 'workspace'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
-            .trim().split('\n').pop()!;
+        image = await buildImage('workspace');
         await cluster.importImage(image);
         const goproxy = execFileSync('go', ['env', 'GOPROXY'], { encoding: 'utf8' }).trim();
         // The bridge that pods reach this machine by appears with the first pod: listen everywhere, tell pods the bridge's address.

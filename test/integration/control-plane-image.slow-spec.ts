@@ -1,38 +1,21 @@
 import * as assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { buildImage, imageToolsMissing, podman, PODMAN_LIMITS, PODMAN_RUNTIME } from '@warren/testing';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const PINS = JSON.parse(fs.readFileSync(path.join(REPO, 'packages/go-toolchain/src/toolchain.json'), 'utf8'));
-/** As doc/images.md says: runc (crun fails on a cgroups v1 hybrid host), rlimits within the hard limits. */
-const PODMAN = ['--runtime', '/usr/sbin/runc'];
-const LIMITS = ['--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024'];
+const PODMAN = PODMAN_RUNTIME;
+const LIMITS = PODMAN_LIMITS;
 const UID = '10001';
 /** As a pod has it: the root file system read-only, the data folder an empty volume owned by the image's user. */
 const DATA_VOLUME = ['--read-only', '--tmpfs', '/var/lib/warren:rw,mode=0700,U'];
 
-function missing(): string | false {
-    if (process.getuid?.() !== 0) {
-        return 'needs root: buildah and podman use the root containers storage';
-    }
-    for (const tool of ['/usr/bin/buildah', '/usr/bin/podman', '/usr/sbin/runc']) {
-        if (!fs.existsSync(tool)) {
-            return `needs ${path.basename(tool)} (apt-get install buildah podman runc debootstrap)`;
-        }
-    }
-    return false;
-}
-
 const exec = promisify(execFile);
-async function podman(...args: string[]): Promise<string> {
-    const { stdout } = await exec('podman', [...PODMAN, ...args], { maxBuffer: 16 * 1024 * 1024 });
-    return stdout;
-}
-
 /** podman run --rm with the pod's restrictions; resolves with the exit code and the output, whatever the code. */
 async function run(image: string, args: string[], extra: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
     return exec('podman', [...PODMAN, 'run', '--rm', ...LIMITS, ...DATA_VOLUME, ...extra, image, ...args], { maxBuffer: 16 * 1024 * 1024 }).then(
@@ -40,21 +23,7 @@ async function run(image: string, args: string[], extra: string[] = []): Promise
         (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }));
 }
 
-/** scripts/image.sh TARGET: its progress shown, its last stdout line the image reference. */
-function buildImage(target: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-        const child = spawn('bash', [path.join(REPO, 'scripts/image.sh'), target], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
-        child.once('error', reject);
-        child.once('exit', code => {
-            const ref = out.trim().split('\n').pop() ?? '';
-            return code === 0 && ref ? resolve(ref) : reject(new Error(`scripts/image.sh ${target} exited with ${code}:\n${out}`));
-        });
-    });
-}
-
-describe('the control-plane image', { skip: missing() }, () => {
+describe('the control-plane image', { skip: imageToolsMissing() }, () => {
     let image = '';
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-cp-image-'));
 

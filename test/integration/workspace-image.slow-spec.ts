@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -8,48 +8,16 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { ideProvesIdentity } from '@warren/ide-launcher';
 import { IDE_IDENTITY_PATH, IDE_NONCE_HEADER, IDE_SECRET_HEADER } from '@warren/workspace-api/lib/ide-contract';
-import { eventually, IdePage, launchChromium } from '@warren/testing';
+import { buildImage, eventually, IdePage, imageToolsMissing, launchChromium, podman, PODMAN_LIMITS, PODMAN_RUNTIME } from '@warren/testing';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const PINS = JSON.parse(fs.readFileSync(path.join(REPO, 'packages/go-toolchain/src/toolchain.json'), 'utf8'));
-/** As the README of the images says: runc (crun fails on a cgroups v1 hybrid host), rlimits within the hard limits. */
-const PODMAN = ['--runtime', '/usr/sbin/runc'];
-const LIMITS = ['--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024'];
+const PODMAN = PODMAN_RUNTIME;
+const LIMITS = PODMAN_LIMITS;
 /** HOME as a pod has it: an empty volume owned by gid 1000; the rest of the file system read-only. */
 const HOME_VOLUME = ['--read-only', '--tmpfs', '/home/warren:rw,exec,mode=0755,U'];
 
-function missing(): string | false {
-    if (process.getuid?.() !== 0) {
-        return 'needs root: buildah and podman use the root containers storage';
-    }
-    for (const tool of ['/usr/bin/buildah', '/usr/bin/podman', '/usr/sbin/runc']) {
-        if (!fs.existsSync(tool)) {
-            return `needs ${path.basename(tool)} (apt-get install buildah podman runc debootstrap)`;
-        }
-    }
-    return false;
-}
-
 const exec = promisify(execFile);
-async function podman(...args: string[]): Promise<string> {
-    const { stdout } = await exec('podman', [...PODMAN, ...args], { maxBuffer: 16 * 1024 * 1024 });
-    return stdout;
-}
-
-/** scripts/image.sh TARGET: its progress shown, its last stdout line the image reference. */
-function buildImage(target: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
-    return new Promise((resolve, reject) => {
-        const child = spawn('bash', [path.join(REPO, 'scripts/image.sh'), target], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
-        child.once('error', reject);
-        child.once('exit', code => {
-            const ref = out.trim().split('\n').pop() ?? '';
-            return code === 0 && ref ? resolve(ref) : reject(new Error(`scripts/image.sh ${target} exited with ${code}:\n${out}`));
-        });
-    });
-}
-
 function freePort(): Promise<number> {
     return new Promise((resolve, reject) => {
         const server = net.createServer().listen(0, '127.0.0.1', () => {
@@ -59,7 +27,7 @@ function freePort(): Promise<number> {
     });
 }
 
-describe('the workspace image', { skip: missing() }, () => {
+describe('the workspace image', { skip: imageToolsMissing() }, () => {
     let image = '';
     const name = `warren-image-test-${process.pid}`;
     const secret = crypto.randomBytes(24).toString('base64url');
@@ -164,7 +132,7 @@ describe('the workspace image', { skip: missing() }, () => {
     });
 });
 
-describe('the workspace image, CUDA variant', { skip: missing() }, () => {
+describe('the workspace image, CUDA variant', { skip: imageToolsMissing() }, () => {
     let image = '';
     before(async () => {
         // No registry here: the CUDA stage is built on the local Debian base; only its environment is checked.

@@ -8,3 +8,4 @@ export * from './process-tree';
 export * from './static-directory';
 export * from './test-ide';
 export * from './warren-serve';
+export * from './images';

@@ -151,7 +151,8 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
             }, {
                 // A pod's image pull and volume mount come before the IDE's own start.
                 // The API server, not this machine, does the work of a start: more of them at once.
-                ...(cluster ? { startTimeoutMs: 300_000, concurrency: 32 } : {}),
+                // Informers wake it on every change, so it polls a start less often and resyncs seldom.
+                ...(cluster ? { startTimeoutMs: 300_000, concurrency: 32, startPollMs: 1_000, resyncMs: 30_000 } : {}),
                 ...options.reconciler,
                 restartCrashed: options.restartCrashed ? { maxRestarts: 3, windowMs: 5 * 60_000 } : undefined,
                 idleStopsAt: key => idle?.idleStopsAt(key)

@@ -47,8 +47,12 @@ export class KubernetesProvider implements Provider {
     protected readonly warnings: Informer<k8s.CoreV1Event>;
     /** Pods whose IDE proved its identity, by pod uid. */
     protected readonly proven = new Set<string>();
+    /** The latest warning event about each pod, by pod uid. */
+    protected readonly latestWarnings = new Map<string, k8s.CoreV1Event>();
+    /** Each namespace's tenant, as its pods' labels say (namespace names may be shortened). */
+    protected readonly tenants = new Map<string, string>();
     /** When each pod's identity was last asked for, by pod uid. */
-    protected readonly probed = new Map<string, number>();
+    protected readonly probed = new Map<string, { at: number; tries: number }>();
     /** Secrets and ConfigMaps applied by this process, with what was applied (skip re-applying the same). */
     protected readonly applied = new Map<string, string>();
 
@@ -69,6 +73,11 @@ export class KubernetesProvider implements Provider {
                 if (type === 'deleted' && pod.metadata?.uid) {
                     this.proven.delete(pod.metadata.uid);
                     this.probed.delete(pod.metadata.uid);
+                    this.latestWarnings.delete(pod.metadata.uid);
+                }
+                const tenant = pod.metadata?.labels?.[LABELS.tenant];
+                if (tenant && pod.metadata?.namespace) {
+                    this.tenants.set(pod.metadata.namespace, tenant);
                 }
                 changed(pod);
             },
@@ -84,10 +93,22 @@ export class KubernetesProvider implements Provider {
         const warnings = 'type=Warning,involvedObject.kind=Pod';
         this.warnings = new Informer(kube.config, {
             path: '/api/v1/events', fieldSelector: warnings, list: () => kube.get(`/api/v1/events?fieldSelector=${encodeURIComponent(warnings)}`),
-            onEvent: (_t, e) => {
-                const [tenant, id] = [this.tenantOfNamespace(e.involvedObject?.namespace), e.involvedObject?.name?.replace(/^ws-/, '')];
-                if (tenant && id && e.involvedObject?.name?.startsWith('ws-')) {
-                    this.events.emit('change', tenant, id);
+            onEvent: (type, e) => {
+                const uid = e.involvedObject?.uid;
+                if (!uid || !e.involvedObject?.name?.startsWith('ws-') || e.reason === 'FailedScheduling') {
+                    return; // not a workspace's pod; the scheduler's words are in the pod's condition already
+                }
+                const known = this.latestWarnings.get(uid);
+                if (type === 'deleted') {
+                    if (known?.metadata?.uid === e.metadata?.uid) {
+                        this.latestWarnings.delete(uid);
+                    }
+                } else if (!known || eventTime(e) >= eventTime(known)) {
+                    this.latestWarnings.set(uid, e);
+                }
+                const tenant = this.tenants.get(e.involvedObject.namespace ?? '');
+                if (tenant) {
+                    this.events.emit('change', tenant, e.involvedObject.name.slice('ws-'.length));
                 }
             },
             onError: warn('events')
@@ -121,10 +142,11 @@ export class KubernetesProvider implements Provider {
             obs = { ...obs, notes: [...obs.notes, warning] };
         }
         const uid = pod?.metadata?.uid;
+        const last = uid ? this.probed.get(uid) : undefined;
         if (obs.runtime === 'running' && !obs.ready && obs.url && uid && !view.identityProven && pod.status?.containerStatuses?.[0]?.ready
-            && (this.probed.get(uid) ?? 0) < Date.now() - 1_000) {
-            // At most a probe a second per pod: one that does not answer costs its timeout.
-            this.probed.set(uid, Date.now());
+            && (!last || last.at < Date.now() - Math.min(10_000, 1_000 * 2 ** last.tries))) {
+            // A probe a second at first, then less often: one that does not answer costs its timeout.
+            this.probed.set(uid, { at: Date.now(), tries: (last?.tries ?? -1) + 1 });
             if (await ideProvesIdentity(obs.url, this.options.ideSecret(ws), { identity: IDE_IDENTITY_PATH, nonceHeader: IDE_NONCE_HEADER })) {
                 this.probed.delete(uid);
                 this.proven.add(uid);
@@ -212,20 +234,12 @@ export class KubernetesProvider implements Provider {
         this.warnings.stop();
     }
 
-    /** The tenant whose namespace this is, from the namespace's own label (namespace names may be shortened). */
-    protected tenantOfNamespace(namespace: string | undefined): string | undefined {
-        return this.pods.list().find(p => p.metadata?.namespace === namespace)?.metadata?.labels?.[LABELS.tenant];
-    }
-
     /** The latest warning about a pod, other than the scheduler's (its condition says that), while it is not ready. */
     protected latestWarning(pod: k8s.V1Pod | undefined): string | undefined {
         if (!pod?.metadata?.uid) {
             return undefined;
         }
-        const time = (e: k8s.CoreV1Event): number => Date.parse(String(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? '')) || 0;
-        const latest = this.warnings.list()
-            .filter(e => e.involvedObject?.uid === pod.metadata!.uid && e.reason !== 'FailedScheduling')
-            .sort((a, b) => time(b) - time(a))[0];
+        const latest = this.latestWarnings.get(pod.metadata.uid);
         return latest ? `Warning: ${latest.reason}: ${latest.message ?? ''}`.trim() : undefined;
     }
 
@@ -298,4 +312,8 @@ export class KubernetesProvider implements Provider {
         }
         return explain(err, `create pod ${podName(ws.id)} in namespace ${namespace}`, this.options.kube.server);
     }
+}
+
+function eventTime(e: k8s.CoreV1Event): number {
+    return Date.parse(String(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? '')) || 0;
 }
