@@ -52,7 +52,7 @@ export function workspaceVolume(ctx: WorkspaceContext): k8s.V1PersistentVolumeCl
     };
 }
 
-/** The Go environment as a GOENV file (admin defaults, then the workspace's own), and the IDE's settings. */
+/** The Go environment as a GOENV file (admin defaults, then the workspace's own). */
 export function workspaceConfig(ctx: WorkspaceContext): k8s.V1ConfigMap {
     const goEnv = { ...ctx.settings.goEnv, ...ctx.ws.goEnv };
     return {
@@ -60,8 +60,7 @@ export function workspaceConfig(ctx: WorkspaceContext): k8s.V1ConfigMap {
         kind: 'ConfigMap',
         metadata: metadata(ctx, configName(ctx.ws.id), 'workspace-config'),
         data: {
-            'go.env': Object.entries(goEnv).map(([k, v]) => `${k}=${v}\n`).join(''),
-            'settings.json': `${JSON.stringify({ 'warren.workspace.class': ctx.cls.name }, undefined, 2)}\n`
+            'go.env': Object.entries(goEnv).map(([k, v]) => `${k}=${v}\n`).join('')
         }
     };
 }
