@@ -26,6 +26,8 @@ export interface InformerOptions<T extends k8s.KubernetesObject> {
  */
 export class Informer<T extends k8s.KubernetesObject> {
     protected readonly objects = new Map<string, T>();
+    /** Objects the watch said were deleted, with the version that said so (a late write answer must not revive them). */
+    protected readonly tombstones = new Map<string, k8s.KubernetesObject>();
     protected readonly watch: k8s.Watch;
     protected resourceVersion = '';
     protected request?: AbortController;
@@ -80,10 +82,18 @@ export class Informer<T extends k8s.KubernetesObject> {
         return [...this.objects.values()];
     }
 
-    /** A write's answer is newer than what the watch brought so far: keep it (the watch's own copy replaces it later). */
+    /**
+     * A write's answer is newer than what the watch brought so far: keep it (the watch's own copy
+     * replaces it later). Not when the watch already said the object is gone: a delete's answer can
+     * come after the DELETED event, and must not bring back a ghost.
+     */
     remember(object: T): void {
         const key = keyOf(object);
         const known = this.objects.get(key);
+        const gone = this.tombstones.get(key);
+        if (gone && !newer(object, gone)) {
+            return;
+        }
         if (!known || newer(object, known)) {
             this.objects.set(key, object);
         }
@@ -91,6 +101,13 @@ export class Informer<T extends k8s.KubernetesObject> {
 
     forget(object: T): void {
         this.objects.delete(keyOf(object));
+    }
+
+    protected bury(object: T): void {
+        if (this.tombstones.size > 10_000) {
+            this.tombstones.clear(); // bounded; a relist would clear them anyway
+        }
+        this.tombstones.set(keyOf(object), object);
     }
 
     protected async relist(): Promise<void> {
@@ -111,6 +128,7 @@ export class Informer<T extends k8s.KubernetesObject> {
                 this.options.onEvent('deleted', object);
             }
         }
+        this.tombstones.clear(); // the list is the truth as of its version
         this.resourceVersion = list.metadata?.resourceVersion ?? '';
         this.failures = 0;
         await this.open();
@@ -144,12 +162,14 @@ export class Informer<T extends k8s.KubernetesObject> {
             this.resourceVersion = object.metadata?.resourceVersion ?? this.resourceVersion;
             if (type === 'DELETED') {
                 this.objects.delete(keyOf(object));
+                this.bury(object);
                 this.options.onEvent('deleted', object);
             } else {
                 const known = this.objects.get(keyOf(object));
                 if (known && !newer(object, known)) {
                     return; // older than what a write of ours already brought
                 }
+                this.tombstones.delete(keyOf(object));
                 this.objects.set(keyOf(object), object);
                 this.options.onEvent(type === 'ADDED' ? 'added' : 'modified', object);
             }
