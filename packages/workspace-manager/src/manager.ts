@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { EventEmitter } from 'events';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
@@ -19,7 +20,7 @@ import { ClusterBackend, KubernetesModeOptions, LEASE_NAME, openCluster } from '
 import { KubernetesProvider } from './kubernetes/kubernetes-provider';
 import { LeaderElector } from './kubernetes/leader-election';
 import { Reconciler, ReconcilerOptions } from './reconciler';
-import { ChangeFeed, StoreFeed, WorkspaceChange } from './store/store-feed';
+import { ChangeFeed, StoreFeed } from './store/store-feed';
 import { SqliteStore } from './store/sqlite-store';
 import { TokenStore, WorkspaceStore } from './store/workspace-store';
 
@@ -67,8 +68,6 @@ export interface Manager {
     tokens: TokenStore;
     /** The secret a workspace's IDE wants on every request (the gateway's proxy adds it). */
     ideSecret(tenant: string, id: string): string;
-    /** Whether this replica runs the reconciler (always, without leader election). */
-    isLeader(): boolean;
     /** Stops serving and reconciling. Running IDEs keep running: the next start adopts them (doc/lifecycle.md). */
     stop(): Promise<void>;
 }
@@ -142,6 +141,8 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
             })
         });
         await provider.prepare?.();
+        // Whichever reconciler runs now (a new one each time this replica gains the lease) tells watch streams through this.
+        const reconcilerChanges = new EventEmitter().setMaxListeners(0);
         const makeReconciler = (): Reconciler => {
             const r = new Reconciler(store, provider, classes, ide, {
                 onError: (key, err) => { metrics.reconcileErrors.inc(); log({ level: 'warn', msg: 'reconcile failed; retrying', workspace: key, error: err.message }); },
@@ -157,6 +158,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
                 restartCrashed: options.restartCrashed ? { maxRestarts: 3, windowMs: 5 * 60_000 } : undefined,
                 idleStopsAt: key => idle?.idleStopsAt(key)
             });
+            r.onDidChange(change => reconcilerChanges.emit('change', change));
             r.onDidChange(({ workspace, deleted }) => log({
                 level: 'info', msg: deleted ? 'workspace deleted' : 'workspace status', tenant: workspace.tenant, workspace: workspace.id,
                 phase: workspace.status.phase, version: workspace.status.version, reason: workspace.status.failureReason
@@ -207,7 +209,12 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
         } else {
             lead();
         }
-        const feed: ChangeFeed = storeFeed ?? { onDidChange: listener => reconcilerFeed(() => reconciler, listener) };
+        const feed: ChangeFeed = storeFeed ?? {
+            onDidChange: listener => {
+                reconcilerChanges.on('change', listener);
+                return () => reconcilerChanges.off('change', listener);
+            }
+        };
 
         server.addService(loadProto().warren.workspace.v1.WorkspaceService.service, workspaceService({
             store, tokens, intents, feed, classes, log, touch: (tenant, id) => touch(workspaceKey({ tenant, id }))
@@ -231,7 +238,6 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
             store,
             tokens,
             ideSecret: (tenant, id) => workspaceTokens.ideSecret(tenant, id),
-            isLeader: () => (elector ? elector.isLeader : true),
             stop: async () => {
                 metrics.setReady(false);
                 // Watch streams never end by themselves: give calls in flight a moment, then close the rest.
@@ -262,24 +268,6 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
             ? `The workspace manager could not start: port ${options.port} on ${host} (its gRPC API) or ${options.metricsPort ?? 0} (metrics) is in use. Is another "warren serve" running? Stop it, or pass --grpc-port N / --metrics-port N.`
             : `The workspace manager could not start: ${message}`);
     }
-}
-
-/** Follows whichever reconciler runs now (a new one each time this replica gains the lease). */
-function reconcilerFeed(current: () => Reconciler | undefined, listener: (change: WorkspaceChange) => void): () => void {
-    let attached: Reconciler | undefined;
-    let detach: (() => void) | undefined;
-    const follow = (): void => {
-        const r = current();
-        if (r !== attached) {
-            detach?.();
-            attached = r;
-            detach = r?.onDidChange(listener);
-        }
-    };
-    follow();
-    const timer = setInterval(follow, 1_000);
-    timer.unref();
-    return () => { clearInterval(timer); detach?.(); };
 }
 
 function splitHostPort(listen: string): [string, number] {

@@ -1,7 +1,6 @@
 import * as crypto from 'crypto';
 import { explain, isAlreadyExists, isNotFound, KubeClients, Manifest } from './kube';
 import { ClusterSettings } from './cluster-settings';
-import { LeaderElector } from './leader-election';
 import { WorkspaceResourceStore } from './resource-store';
 import { SecretTokenStore } from './secret-token-store';
 import { TenantNamespaces } from './tenant-namespaces';
@@ -31,7 +30,6 @@ export interface ClusterBackend {
     tokens: SecretTokenStore;
     /** The key that signs workspace tokens and IDE secrets: one for every replica, kept in a Secret. */
     key: Buffer;
-    elector?: LeaderElector;
 }
 
 /**

@@ -1,11 +1,11 @@
 import * as k8s from '@kubernetes/client-node';
+import { KubeClients } from './kube';
 
 export type InformerEvent = 'added' | 'modified' | 'deleted';
 
 export interface InformerOptions<T extends k8s.KubernetesObject> {
-    /** The collection's path, e.g. /api/v1/pods or /apis/warren.dev/v1alpha1/workspaces (every namespace). */
+    /** The collection's path, e.g. /api/v1/pods or /apis/warren.dev/v1alpha1/workspaces (every namespace): listed, then watched. */
     path: string;
-    list(): Promise<k8s.KubernetesListObject<T>>;
     labelSelector?: string;
     fieldSelector?: string;
     /** The server ends each watch after this and it is opened again (default 300 s). */
@@ -37,11 +37,9 @@ export class Informer<T extends k8s.KubernetesObject> {
     protected watchdog?: NodeJS.Timeout;
     protected retry?: NodeJS.Timeout;
     protected synced?: Promise<void>;
-    /** How many times the watch was opened again after an error or a stall (for tests and metrics). */
-    restarts = 0;
 
-    constructor(config: k8s.KubeConfig, protected readonly options: InformerOptions<T>) {
-        this.watch = new k8s.Watch(config);
+    constructor(protected readonly kube: KubeClients, protected readonly options: InformerOptions<T>) {
+        this.watch = new k8s.Watch(kube.config);
     }
 
     /** Resolves after the first list, when the cache holds every object; a failing first list retries until it works. */
@@ -57,7 +55,6 @@ export class Informer<T extends k8s.KubernetesObject> {
         const stallMs = this.options.stallMs ?? 90_000;
         this.watchdog = setInterval(() => {
             if (this.request && Date.now() - this.lastData > stallMs) {
-                this.restarts++;
                 this.options.onError?.(new Error(`the watch of ${this.options.path} was silent for ${Math.round(stallMs / 1000)} s; reopening it`));
                 this.request.abort();
             }
@@ -111,7 +108,7 @@ export class Informer<T extends k8s.KubernetesObject> {
     }
 
     protected async relist(): Promise<void> {
-        const list = await this.options.list();
+        const list = await this.kube.get<k8s.KubernetesListObject<T>>(`${this.options.path}?${new URLSearchParams(this.selectors())}`);
         const seen = new Set<string>();
         for (const object of list.items) {
             const key = keyOf(object);
@@ -139,15 +136,7 @@ export class Informer<T extends k8s.KubernetesObject> {
             return;
         }
         this.lastData = Date.now();
-        const params: Record<string, string | number | boolean> = {
-            resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: this.options.watchTimeoutSeconds ?? 300
-        };
-        if (this.options.labelSelector) {
-            params.labelSelector = this.options.labelSelector;
-        }
-        if (this.options.fieldSelector) {
-            params.fieldSelector = this.options.fieldSelector;
-        }
+        const params = { resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: this.options.watchTimeoutSeconds ?? 300, ...this.selectors() };
         let gone = false;
         const request = await this.watch.watch(this.options.path, params, (type: string, object: T & { code?: number }) => {
             this.lastData = Date.now();
@@ -182,8 +171,8 @@ export class Informer<T extends k8s.KubernetesObject> {
             }
             const status = (err as { statusCode?: number } | null)?.statusCode;
             if (gone || status === 410) {
-                this.resourceVersion = '';
-                void this.relist().catch(e => this.failed(e as Error, () => void this.relist().catch(x => this.failed(x as Error, () => this.reopen()))));
+                this.resourceVersion = ''; // too old: list again
+                this.reopen();
             } else if (err) {
                 this.failed(err as Error, () => this.reopen());
             } else {
@@ -191,6 +180,11 @@ export class Informer<T extends k8s.KubernetesObject> {
             }
         });
         this.request = request;
+    }
+
+    protected selectors(): Record<string, string> {
+        const { labelSelector, fieldSelector } = this.options;
+        return { ...(labelSelector ? { labelSelector } : {}), ...(fieldSelector ? { fieldSelector } : {}) };
     }
 
     protected reopen(): void {
@@ -206,7 +200,6 @@ export class Informer<T extends k8s.KubernetesObject> {
             return;
         }
         this.failures++;
-        this.restarts++;
         this.options.onError?.(err);
         const delay = Math.min(30_000, 250 * 2 ** Math.min(this.failures, 7));
         // Not unref'd: a start that waits for its first list must keep the process alive while it retries.

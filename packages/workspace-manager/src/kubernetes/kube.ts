@@ -13,14 +13,12 @@ export class KubeClients {
     readonly core: k8s.CoreV1Api;
     readonly custom: k8s.CustomObjectsApi;
     readonly coordination: k8s.CoordinationV1Api;
-    readonly networking: k8s.NetworkingV1Api;
     readonly server: string;
 
     constructor(readonly config: k8s.KubeConfig) {
         this.core = config.makeApiClient(k8s.CoreV1Api);
         this.custom = config.makeApiClient(k8s.CustomObjectsApi);
         this.coordination = config.makeApiClient(k8s.CoordinationV1Api);
-        this.networking = config.makeApiClient(k8s.NetworkingV1Api);
         this.server = config.getCurrentCluster()?.server ?? '(no server)';
     }
 
@@ -136,10 +134,6 @@ export function apiFailure(err: unknown): ApiFailure {
 
 export function isNotFound(err: unknown): boolean {
     return apiFailure(err).code === 404;
-}
-
-export function isConflict(err: unknown): boolean {
-    return apiFailure(err).code === 409 && apiFailure(err).reason !== 'AlreadyExists';
 }
 
 export function isAlreadyExists(err: unknown): boolean {

@@ -67,8 +67,8 @@ export class KubernetesProvider implements Provider {
             }
         };
         const warn = (what: string) => (err: Error): void => log({ level: 'warn', msg: `watching ${what} failed; retrying`, error: err.message });
-        this.pods = new Informer(kube.config, {
-            path: '/api/v1/pods', labelSelector: selector, list: () => kube.get(`/api/v1/pods?labelSelector=${encodeURIComponent(selector)}`),
+        this.pods = new Informer(kube, {
+            path: '/api/v1/pods', labelSelector: selector,
             onEvent: (type, pod) => {
                 if (type === 'deleted' && pod.metadata?.uid) {
                     this.proven.delete(pod.metadata.uid);
@@ -83,16 +83,14 @@ export class KubernetesProvider implements Provider {
             },
             onError: warn('pods')
         });
-        this.volumes = new Informer(kube.config, {
-            path: '/api/v1/persistentvolumeclaims', labelSelector: selector,
-            list: () => kube.get(`/api/v1/persistentvolumeclaims?labelSelector=${encodeURIComponent(selector)}`), onEvent: (_t, pvc) => changed(pvc), onError: warn('volumes')
+        this.volumes = new Informer(kube, {
+            path: '/api/v1/persistentvolumeclaims', labelSelector: selector, onEvent: (_t, pvc) => changed(pvc), onError: warn('volumes')
         });
         // Nodes say how many GPU nodes exist and which GPU a pod got; the messages need them, nothing else does.
-        this.nodes = new Informer(kube.config, { path: '/api/v1/nodes', list: () => kube.get('/api/v1/nodes'), onEvent: () => undefined, onError: warn('nodes') });
+        this.nodes = new Informer(kube, { path: '/api/v1/nodes', onEvent: () => undefined, onError: warn('nodes') });
         // Warnings about pods (a volume that does not mount, a sandbox that cannot start): what the status shows while a start waits.
-        const warnings = 'type=Warning,involvedObject.kind=Pod';
-        this.warnings = new Informer(kube.config, {
-            path: '/api/v1/events', fieldSelector: warnings, list: () => kube.get(`/api/v1/events?fieldSelector=${encodeURIComponent(warnings)}`),
+        this.warnings = new Informer(kube, {
+            path: '/api/v1/events', fieldSelector: 'type=Warning,involvedObject.kind=Pod',
             onEvent: (type, e) => {
                 const uid = e.involvedObject?.uid;
                 if (!uid || !e.involvedObject?.name?.startsWith('ws-') || e.reason === 'FailedScheduling') {
@@ -119,11 +117,6 @@ export class KubernetesProvider implements Provider {
         await Promise.all([this.pods.start(), this.volumes.start(), this.nodes.start(), this.warnings.start()]);
     }
 
-    /** How often the watches were opened again after an error or a stall (tests read it). */
-    get watchRestarts(): number {
-        return this.pods.restarts + this.volumes.restarts + this.nodes.restarts + this.warnings.restarts;
-    }
-
     async observe(ws: WorkspaceRecord): Promise<Observation & RuntimeFacts> {
         const namespace = this.options.namespaces.of(ws.tenant);
         const pod = this.pods.get(namespace, podName(ws.id));
@@ -131,7 +124,8 @@ export class KubernetesProvider implements Provider {
         const node = pod?.spec?.nodeName ? this.nodes.get(undefined, pod.spec.nodeName) : undefined;
         const view = {
             pod, volume: this.volumes.get(namespace, volumeName(ws.id)), cls, now: Date.now(),
-            gpuNodes: cls?.gpuResource ? this.nodes.list().filter(n => Number(n.status?.allocatable?.[cls.gpuResource!] ?? 0) > 0
+            // Counted only for the message of a pod that waits for a node: not on every look.
+            gpuNodes: cls?.gpuResource && pod && !pod.spec?.nodeName ? this.nodes.list().filter(n => Number(n.status?.allocatable?.[cls.gpuResource!] ?? 0) > 0
                 && Object.entries(cls.nodeSelector ?? {}).every(([k, v]) => n.metadata?.labels?.[k] === v)).length : 0,
             gpuProduct: node?.metadata?.labels?.['nvidia.com/gpu.product'],
             identityProven: Boolean(pod?.metadata?.uid && this.proven.has(pod.metadata.uid))

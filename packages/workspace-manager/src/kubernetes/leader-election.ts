@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import * as os from 'os';
 import * as crypto from 'crypto';
-import { apiFailure, explain, isAlreadyExists, isConflict, isNotFound, KubeClients } from './kube';
+import { apiFailure, explain, isAlreadyExists, isNotFound, KubeClients } from './kube';
 
 export interface LeaderElectionOptions {
     namespace: string;
@@ -130,7 +130,7 @@ export class LeaderElector {
             await this.kube.coordination.replaceNamespacedLease({ namespace, name, body });
             this.won();
         } catch (err) {
-            if (!isConflict(err) && apiFailure(err).code !== 409) {
+            if (apiFailure(err).code !== 409) {
                 throw err;
             }
             // Someone wrote first: read again on the next tick.

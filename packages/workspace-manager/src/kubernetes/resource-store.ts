@@ -3,7 +3,7 @@ import { WorkspaceKey, workspaceKey } from '@warren/workspace-api';
 import { WorkspaceIntent, WorkspaceRecord, WorkspaceStatus } from '../model';
 import { AlreadyExistsError, WorkspaceStore, WriteResult } from '../store/workspace-store';
 import { Informer } from './informer';
-import { apiFailure, explain, isAlreadyExists, isConflict, isNotFound, KubeClients } from './kube';
+import { apiFailure, explain, isAlreadyExists, isNotFound, KubeClients } from './kube';
 import { TenantNamespaces } from './tenant-namespaces';
 import {
     ACTIVITY_ANNOTATION, FINALIZER, fromResource, GROUP, LABELS, MANAGED_BY, PLURAL, toResource, toResourceStatus, VERSION, WorkspaceResource
@@ -25,10 +25,9 @@ export class WorkspaceResourceStore implements WorkspaceStore {
 
     constructor(protected readonly kube: KubeClients, protected readonly namespaces: TenantNamespaces, log: (entry: Record<string, unknown>) => void) {
         this.events.setMaxListeners(0);
-        this.informer = new Informer<WorkspaceResource>(kube.config, {
+        this.informer = new Informer<WorkspaceResource>(kube, {
             path: `/apis/${GROUP}/${VERSION}/${PLURAL}`,
             labelSelector: `${LABELS.managedBy}=${MANAGED_BY}`,
-            list: () => kube.get(`/apis/${GROUP}/${VERSION}/${PLURAL}?labelSelector=${encodeURIComponent(`${LABELS.managedBy}=${MANAGED_BY}`)}`),
             onEvent: (_type, r) => {
                 if (r.spec?.tenant && r.metadata?.name) {
                     const key = workspaceKey({ tenant: r.spec.tenant, id: r.metadata.name });
@@ -98,11 +97,14 @@ export class WorkspaceResourceStore implements WorkspaceStore {
         const namespace = r.metadata!.namespace!;
         try {
             if (intent.deleting) {
-                await this.kube.custom.deleteNamespacedCustomObject({
+                // The finalizer holds it: the answer is the resource, now with its deletionTimestamp (and a newer version).
+                const deleting = await this.kube.custom.deleteNamespacedCustomObject({
                     group: GROUP, version: VERSION, plural: PLURAL, namespace, name: id,
                     body: { preconditions: { resourceVersion: r.metadata!.resourceVersion } }
-                });
-                this.informer.remember({ ...r, metadata: { ...r.metadata, deletionTimestamp: new Date() } });
+                }) as WorkspaceResource;
+                if (deleting?.metadata?.deletionTimestamp) {
+                    this.informer.remember(deleting);
+                }
             } else {
                 const spec = { ...r.spec };
                 if (intent.desired !== undefined) {
@@ -207,7 +209,7 @@ export class WorkspaceResourceStore implements WorkspaceStore {
     }
 
     protected outcome(err: unknown, doing: string): WriteResult {
-        if (isConflict(err) || apiFailure(err).code === 409) {
+        if (apiFailure(err).code === 409) {
             return 'conflict';
         }
         if (isNotFound(err)) {
