@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { eventually } from '@warren/testing';
 import {
     ApiException, CoreV1Api, KubeConfig, StorageV1Api, V1Node, V1PersistentVolume, V1PersistentVolumeClaim, V1Toleration, Watch
 } from '@kubernetes/client-node';
@@ -170,25 +171,6 @@ function run(file: string, args: string[], what = `${path.basename(file)} ${args
 
 function script(name: string, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
     return run('bash', [path.join(SCRIPTS, name), ...args], `${name} ${args.join(' ')}`, env);
-}
-
-async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-        try {
-            const value = await fn();
-            if (value !== undefined) {
-                return value;
-            }
-        } catch (err) {
-            last = err;
-        }
-        if (Date.now() > deadline) {
-            throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-        }
-        await new Promise(resolve => setTimeout(resolve, 250));
-    }
 }
 
 function isCode(err: unknown, code: number): boolean {
@@ -434,10 +416,10 @@ function makeCluster(name: string, kubeconfigPath: string, kc: KubeConfig, paths
         for (const node of names) {
             await core.createNode({ body: make(node) });
         }
-        await Promise.all(names.map(node => poll(`node ${node} Ready`, async () => {
+        await Promise.all(names.map(node => eventually(`node ${node} Ready`, async () => {
             const n = await core.readNode({ name: node });
             return n.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True') ? true : undefined;
-        })));
+        }, 120_000)));
         return names;
     };
     const fakeNode = (node: string, labels: Record<string, string>, capacity: Record<string, string>, gpuTaint?: string): V1Node => ({

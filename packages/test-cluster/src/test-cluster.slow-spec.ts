@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, NetworkingV1Api, V1Pod, Watch } from '@kubernetes/client-node';
+import { eventually as poll } from '@warren/testing';
 import { startTestCluster, TestCluster, testClusterPaths, testClusterUnavailable } from './index';
 
 const unavailable = testClusterUnavailable();
@@ -90,23 +91,9 @@ function buildServerImage(): string {
     }
 }
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-        try {
-            const v = await fn();
-            if (v !== undefined) {
-                return v;
-            }
-        } catch (err) {
-            last = err;
-        }
-        if (Date.now() > deadline) {
-            throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-        }
-        await new Promise(r => setTimeout(r, 250));
-    }
+/** The shared poll-until, with the longer default a cluster's changes need. */
+function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+    return poll(what, fn, timeoutMs);
 }
 
 /** One HTTP request on a connection of its own (no pooling: a connection attempt that hangs is never reused). */
