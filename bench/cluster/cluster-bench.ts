@@ -16,11 +16,11 @@ import { performance } from 'perf_hooks';
 import * as k8s from '@kubernetes/client-node';
 import { freePort } from '@warren/ide-launcher';
 import { startTestCluster, TestCluster } from '@warren/test-cluster';
-import { buildImage, startWarrenServe, WarrenServe } from '@warren/testing';
+import { buildImage, eventually, startWarrenServe, WarrenServe } from '@warren/testing';
 import { WorkspaceClient } from '@warren/workspace-api';
-import { parseClusterSettings, startManager, WorkspaceClass } from '@warren/workspace-manager';
+import { Manager, parseClusterSettings, startManager, WorkspaceClass } from '@warren/workspace-manager';
 import { runMain } from '../support/bench-main';
-import { gitCommit, logger, machine, positiveInt, publish, REPO, sleep } from '../support/harness';
+import { gitCommit, logger, machine, positiveInt, publish, REPO } from '../support/harness';
 import { percentile, round, summarize } from '../support/stats';
 
 const log = logger('cluster');
@@ -29,20 +29,6 @@ const SCALE = positiveInt('BENCH_SCALE_WORKSPACES', 1000, 1);
 const GPU_NODES = positiveInt('BENCH_GPU_NODES', 100, 1);
 const GPUS_PER_NODE = Math.ceil(SCALE / GPU_NODES);
 const SMALL: WorkspaceClass = { name: 'small', description: '', cpu: '1', memory: '2Gi', disk: '2Gi', requests: { cpu: '250m', memory: '1Gi' } };
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms: number, every = 25): Promise<T> {
-    const end = Date.now() + ms;
-    for (;;) {
-        const value = await probe();
-        if (value !== undefined) {
-            return value;
-        }
-        if (Date.now() > end) {
-            throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-        }
-        await sleep(every);
-    }
-}
 
 /** When each pod was first seen at all (the manager's part is done) and Running (performance.now()), by namespace/name. */
 function watchPods(kc: k8s.KubeConfig): { created: Map<string, number>; running: Map<string, number>; stop(): void } {
@@ -65,24 +51,36 @@ function watchPods(kc: k8s.KubeConfig): { created: Map<string, number>; running:
     return { created, running, stop: () => { stopped = true; request?.abort(); } };
 }
 
-async function localStarts(): Promise<number[]> {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-bench-local-'));
-    const manager = await startManager({ dataDir, port: await freePort(), classes: [SMALL], templateDir: path.join(REPO, 'examples', 'hello'), idle: false, log: () => undefined });
+/** COUNT workspaces created one after the other, each deleted before the next; `measured` gets each one's create → phase running. */
+async function oneAfterAnother(
+    manager: Manager, prefix: string, startMs: number, deleteMs: number, measured: (id: string, t0: number, listeningMs: number) => void
+): Promise<void> {
     const api = new WorkspaceClient(manager.address, manager.adminToken);
-    const samples: number[] = [];
     try {
         for (let i = 0; i < COUNT; i++) {
-            const id = `local-${i}`;
+            const id = `${prefix}-${i}`;
             const t0 = performance.now();
             await api.createWorkspace({ tenant: 'bench', id, name: id, className: 'small' });
-            await until(`${id} running`, async () => ((await manager.store.getWorkspace('bench', id))?.status.phase === 'running' ? true : undefined), 180_000);
-            samples.push(round(performance.now() - t0));
-            log(`local ${id}: ${samples.at(-1)} ms`);
+            await eventually(`${id} running`, async () => ((await manager.store.getWorkspace('bench', id))?.status.phase === 'running' ? true : undefined), startMs);
+            measured(id, t0, round(performance.now() - t0));
             await api.deleteWorkspace({ tenant: 'bench', id });
-            await until(`${id} deleted`, async () => ((await manager.store.getWorkspace('bench', id)) ? undefined : true), 60_000);
+            await eventually(`${id} deleted`, async () => ((await manager.store.getWorkspace('bench', id)) ? undefined : true), deleteMs);
         }
     } finally {
         api.close();
+    }
+}
+
+async function localStarts(): Promise<number[]> {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-bench-local-'));
+    const manager = await startManager({ dataDir, port: await freePort(), classes: [SMALL], templateDir: path.join(REPO, 'examples', 'hello'), idle: false, log: () => undefined });
+    const samples: number[] = [];
+    try {
+        await oneAfterAnother(manager, 'local', 180_000, 60_000, (id, _t0, ms) => {
+            samples.push(ms);
+            log(`local ${id}: ${ms} ms`);
+        });
+    } finally {
         await manager.stop();
         fs.rmSync(dataDir, { recursive: true, force: true });
     }
@@ -100,25 +98,17 @@ async function clusterStarts(cluster: TestCluster, image: string, dir: string): 
         dataDir: dir, port: await freePort(), classes: [SMALL], idle: false, log: () => undefined,
         kubernetes: { kubeconfig: cluster.kubeconfigPath, settings: parseClusterSettings(settings).settings! }
     });
-    const api = new WorkspaceClient(manager.address, manager.adminToken);
     const pods = watchPods(cluster.kubeConfig);
     const running: number[] = [];
     const listening: number[] = [];
     try {
-        for (let i = 0; i < COUNT; i++) {
-            const id = `pod-${i}`;
-            const t0 = performance.now();
-            await api.createWorkspace({ tenant: 'bench', id, name: id, className: 'small' });
-            await until(`${id} running`, async () => ((await manager.store.getWorkspace('bench', id))?.status.phase === 'running' ? true : undefined), 300_000);
-            listening.push(round(performance.now() - t0));
+        await oneAfterAnother(manager, 'pod', 300_000, 120_000, (id, t0, ms) => {
+            listening.push(ms);
             running.push(round(pods.running.get(`warren-bench/ws-${id}`)! - t0));
-            log(`pod ${id}: Running ${running.at(-1)} ms, IDE listening ${listening.at(-1)} ms`);
-            await api.deleteWorkspace({ tenant: 'bench', id });
-            await until(`${id} deleted`, async () => ((await manager.store.getWorkspace('bench', id)) ? undefined : true), 120_000);
-        }
+            log(`pod ${id}: Running ${running.at(-1)} ms, IDE listening ${ms} ms`);
+        });
     } finally {
         pods.stop();
-        api.close();
         await manager.stop();
     }
     return { running, listening };
@@ -168,7 +158,7 @@ async function scale(cluster: TestCluster, dir: string): Promise<Record<string, 
             return api.createWorkspace({ tenant, id, name: id, className: 'gpu' });
         }));
         log(`all created in ${round(performance.now() - t0)} ms; waiting for the pods to run`);
-        await until('every pod Running', async () => (pods.running.size >= SCALE ? true : undefined), 900_000, 500);
+        await eventually('every pod Running', async () => (pods.running.size >= SCALE ? true : undefined), 900_000, 500);
         const allRunningMs = round(performance.now() - t0);
         clearInterval(sampler);
         const after = processUsage(serve.pid);
