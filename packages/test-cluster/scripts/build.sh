@@ -2,6 +2,7 @@
 # Builds the test cluster's binaries from Go modules through the module proxy, into a cache keyed by version:
 #   k8s-$KV/bin:   kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy etcd pause
 #   kwok-$KWOKV/bin: kwok kwokctl        helm-$HELMV/bin: helm        kube-router-$KUBE_ROUTERV/bin: kube-router
+#   coredns-$COREDNSV/bin: coredns
 # A component whose binaries are all there is skipped, so a warm run takes well under a second.
 # A cold run takes 7-15 minutes on 2 cores; each step says what it builds and how long it took.
 # Env: WARREN_K8S_CACHE (default ~/.cache/warren/k8s), JOBS (go build -p, default 2).
@@ -94,9 +95,25 @@ build_kube_router() {
   rm -rf "$KUBE_ROUTER_BIN"; mv "$KUBE_ROUTER_BIN.partial" "$KUBE_ROUTER_BIN"
 }
 
+# Cluster DNS for the real node (real-node.sh): CoreDNS from its own wrapper module with five plugins (go/coredns).
+build_coredns() {
+  if has_all "$COREDNS_BIN" coredns; then log "coredns $COREDNSV: cached"; return; fi
+  log "coredns $COREDNSV: building coredns (bind, errors, kubernetes, cache, forward)"
+  local src=$CACHE/coredns-$COREDNSV/src
+  rm -rf "$COREDNS_BIN.partial" "$src"; mkdir -p "$COREDNS_BIN.partial" "$src"
+  cd "$src"
+  cp "$HERE/go/coredns/main.go" main.go
+  "$GO" mod init warren.dev/test-cluster/coredns >/dev/null 2>&1
+  "$GO" mod edit -require=github.com/coredns/coredns@"$COREDNSV"
+  nice -n 19 "$GO" mod tidy
+  nice -n 19 "$GO" build -p "$JOBS" -trimpath -ldflags "-s -w" -o "$COREDNS_BIN.partial/coredns" .
+  rm -rf "$COREDNS_BIN"; mv "$COREDNS_BIN.partial" "$COREDNS_BIN"
+}
+
 T0=$SECONDS
 timed build_kubernetes
 timed build_kwok
 timed build_helm
 timed build_kube_router
+timed build_coredns
 if [ $(( SECONDS - T0 )) -gt 2 ]; then log "all built in $(( SECONDS - T0 )) s; cache: $(du -sh "$CACHE" | cut -f1)"; fi

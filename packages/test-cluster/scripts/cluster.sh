@@ -57,10 +57,13 @@ need_binaries() {
 
 write_config() {
   mkdir -p "$KWOK_WORKDIR"
-  # Local binary paths: kwokctl links them instead of downloading. bindAddress keeps every port on loopback.
-  # componentsPatches append flags after kwokctl's own (the last one wins):
+  # Local binary paths: kwokctl links them instead of downloading. bindAddress keeps every port on loopback but
+  # the apiserver's. componentsPatches append flags after kwokctl's own (the last one wins):
   #  - kwokctl's binary runtime starts kwok with --manage-all-nodes=true, which would fake the real node as well;
-  #  - the kubelet refuses anonymous requests (logs, exec) and its node name does not resolve.
+  #  - the kubelet refuses anonymous requests (logs, exec) and its node name does not resolve;
+  #  - pods reach the apiserver as in any cluster, through the `kubernetes` Service (10.0.0.1:443, kube-proxy on the
+  #    real node): its endpoint is the pods' gateway, so the apiserver listens on every address (TLS, no anonymous
+  #    access to anything but health and version) and its certificate names the Service.
   cat > "$CONF.tmp" <<YAML
 apiVersion: config.kwok.x-k8s.io/v1alpha1
 kind: KwokctlConfiguration
@@ -74,6 +77,7 @@ options:
   kubectlBinary: $K8S_BIN/kubectl
   etcdBinary: $K8S_BIN/etcd
   kwokControllerBinary: $KWOK_BIN/kwok
+  kubeApiserverCertSANs: [10.0.0.1, $POD_GATEWAY, kubernetes, kubernetes.default, kubernetes.default.svc, kubernetes.default.svc.cluster.local]
 componentsPatches:
 - name: kwok-controller
   extraArgs:
@@ -84,6 +88,8 @@ componentsPatches:
   - { key: kubelet-client-certificate, value: $CDIR/pki/admin.crt }
   - { key: kubelet-client-key, value: $CDIR/pki/admin.key }
   - { key: kubelet-preferred-address-types, value: "InternalIP,Hostname,InternalDNS,ExternalDNS,ExternalIP" }
+  - { key: bind-address, value: 0.0.0.0 }
+  - { key: advertise-address, value: $POD_GATEWAY }
 YAML
   mv "$CONF.tmp" "$CONF"
 }
@@ -128,11 +134,13 @@ wait_usable() {  # apiserver ready + KCM running (it makes the default ServiceAc
 
 up() {
   need_binaries
-  if [ -d "$CDIR" ]; then
-    if alive && ready; then log "cluster $NAME: already running"; echo "$KCFG"; return 0; fi
-    log "cluster $NAME: stale state, recreating"; down
-  fi
+  local before=""; [ -f "$CONF" ] && before=$(cat "$CONF")
   write_config
+  if [ -d "$CDIR" ]; then
+    if [ "$before" != "$(cat "$CONF")" ]; then log "cluster $NAME: made by another version of cluster.sh, recreating"; down; write_config
+    elif alive && ready; then log "cluster $NAME: already running"; echo "$KCFG"; return 0
+    else log "cluster $NAME: stale state, recreating"; down; write_config; fi
+  fi
   local t0; t0=$(date +%s%N)
   # --kubeconfig "": leave ~/.kube/config alone. --wait only logs on timeout, so wait_usable checks.
   if ! "$KWOK_BIN/kwokctl" --config "$CONF" --name "$NAME" create cluster --runtime binary --kubeconfig "" --wait "${WAIT}s" \

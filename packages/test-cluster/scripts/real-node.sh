@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # One REAL node, real-0, for a cluster.sh cluster: a kubelet on containerd (Debian's 1.6, on its own config, socket,
-# root and state), runc, a CNI bridge, and kube-proxy (iptables) so that ClusterIPs work. Pods run real processes
+# root and state), runc, a CNI bridge, kube-proxy (iptables) so that ClusterIPs work, and CoreDNS for cluster DNS. Pods run real processes
 # from images imported from buildah/podman storage (no registry: imagePullPolicy Never or IfNotPresent).
 #
-#   real-node.sh up     [NAME]        start containerd, kubelet, kube-proxy; wait until the node is Ready
+#   real-node.sh up     [NAME]        start containerd, CoreDNS, kubelet, kube-proxy; wait until the node is Ready
 #   real-node.sh down   [NAME]        delete the node's pods and the Node, stop everything by PID, unmount, and undo
 #                                     what it changed on the host (bridge, host paths, cgroups, iptables/nft, ip_forward)
 #   real-node.sh import IMAGE... [NAME]   podman save | ctr import into containerd's k8s.io namespace, skipped when
@@ -14,7 +14,8 @@
 # containernetworking-plugins, buildah, podman, iptables, conntrack, nftables (to tidy iptables-nft's tables).
 # Only one real node per machine: the kubelet's
 # device-plugin socket and a few other host paths are hard-coded.
-# Pods reach the host at the bridge's address, 10.244.0.1; the host reaches pods at their pod IPs (10.244.0.0/24).
+# Pods reach the host at the bridge's address, 10.244.0.1, also their DNS server; the host reaches pods at their pod
+# IPs (10.244.0.0/24). Pods reach the apiserver through the `kubernetes` Service, as in any cluster (cluster.sh).
 # Env: WARREN_K8S_CACHE (versions.sh), WARREN_K8S_WAIT (seconds, default 90).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -43,8 +44,8 @@ unset KUBECONFIG
 
 RN=$CACHE/real-node/$NAME                  # everything of the node lives below here
 NODE=real-0
-SUBNET=10.244.0.0/24
-GATEWAY=10.244.0.1
+SUBNET=$POD_SUBNET
+GATEWAY=$POD_GATEWAY
 BRIDGE=warren-tc0                          # podman's is cni-podman0 (10.88.0.0/16)
 SOCK=$RN/containerd/containerd.sock
 PAUSE_IMAGE=localhost/warren-test-pause:$KV
@@ -212,6 +213,7 @@ podLogsDir: $RN/kubelet/pod-logs
 registerWithTaints: [ { key: $LABEL, value: real, effect: NoSchedule } ]
 makeIPTablesUtilChains: false
 resolvConf: /etc/resolv.conf
+clusterDNS: [$GATEWAY]
 clusterDomain: cluster.local
 maxPods: 50
 serializeImagePulls: false
@@ -279,6 +281,38 @@ YAML
   echo $! > "$RN/pids/kube-proxy.pid"
 }
 
+# The pods' gateway exists before the first pod (the CNI bridge plugin takes the bridge as it finds it), so that
+# CoreDNS can listen on it.
+ensure_bridge() {
+  ip link show "$BRIDGE" >/dev/null 2>&1 || ip link add "$BRIDGE" type bridge
+  ip -4 addr show dev "$BRIDGE" | grep -qF " $GATEWAY/" || ip addr add "$GATEWAY/${SUBNET#*/}" dev "$BRIDGE"
+  ip link set "$BRIDGE" up
+}
+
+# Cluster DNS, the kubelet's clusterDNS: CoreDNS on the pods' gateway, answering cluster.local from the API and
+# sending the rest to the host's resolver.
+start_coredns() {
+  pid_of coredns "$RN/coredns/Corefile" >/dev/null && return 0
+  [ -x "$COREDNS_BIN/coredns" ] || die "missing $COREDNS_BIN/coredns (build.sh builds it)"
+  mkdir -p "$RN/coredns"
+  cat > "$RN/coredns/Corefile" <<COREFILE
+.:53 {
+    bind $GATEWAY
+    errors
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+        kubeconfig $KCFG
+        fallthrough in-addr.arpa ip6.arpa
+    }
+    cache 30
+    forward . /etc/resolv.conf
+}
+COREFILE
+  setsid "$COREDNS_BIN/coredns" -conf "$RN/coredns/Corefile" >> "$RN/logs/coredns.log" 2>&1 < /dev/null 8>&- &
+  echo $! > "$RN/pids/coredns.pid"
+  for _ in $(seq 1 100); do [ -n "$(ss -Htln "src = $GATEWAY:53")" ] && return 0; sleep 0.1; done
+  tail -20 "$RN/logs/coredns.log" >&2; die "CoreDNS is not listening on $GATEWAY:53"
+}
+
 # NetworkPolicy enforcement (WARREN_NETWORK_POLICY=1): kube-router's firewall only (no routing, no service proxy),
 # built by build.sh. It programs iptables/ipset for the pods of this node; down removes it all (--cleanup-config).
 start_kube_router() {
@@ -319,9 +353,11 @@ up() {
   local t0; t0=$(date +%s%N)
   mkdir -p "$RN/pids" "$RN/logs"
   record_host_state
+  ensure_bridge
   pause_image
   start_containerd
   import_images "$PAUSE_IMAGE"
+  start_coredns
   start_kubelet
   start_kube_proxy
   start_kube_router
@@ -384,6 +420,7 @@ down() {
     rm -f "$RN/kube-router.ran"
   fi
   if p=$(pid_of kubelet "$RN/kubelet/config.yaml"); then stop_pid "$p" kubelet; fi
+  if p=$(pid_of coredns "$RN/coredns/Corefile"); then stop_pid "$p" coredns; fi
   # 3. containerd: whatever containers the kubelet could not remove, then containerd and its shims
   if pid_of containerd "$RN/containerd/config.toml" >/dev/null; then
     local c ids; ids=$("${CTR[@]}" containers ls -q 2>/dev/null || true)
@@ -440,7 +477,7 @@ down() {
     rm -f "$hs" "$RN/iptables-before"
   fi
   # 6. state (unmounted, checked above); containerd's image store and images/*.id stay for the next up
-  rm -rf "$RN/kubelet" "$RN/kube-proxy" "$RN/containerd/state" "$RN/containerd/runc" "$RN/cni" "$RN/pids" "$RN/pv" "$RN/sysctl"
+  rm -rf "$RN/kubelet" "$RN/kube-proxy" "$RN/coredns" "$RN/containerd/state" "$RN/containerd/runc" "$RN/cni" "$RN/pids" "$RN/pv" "$RN/sysctl"
   rm -f "$SOCK" "$SOCK.ttrpc"
   # 7. check
   local left=""
@@ -455,7 +492,7 @@ down() {
 status() {
   local c p
   for c in containerd:"$RN/containerd/config.toml" kubelet:"$RN/kubelet/config.yaml" kube-proxy:"$RN/kube-proxy/config.yaml" \
-           kube-router:"$KUBE_ROUTER_BIN/kube-router"; do
+           coredns:"$RN/coredns/Corefile" kube-router:"$KUBE_ROUTER_BIN/kube-router"; do
     if p=$(pid_of "${c%%:*}" "${c#*:}"); then echo "${c%%:*} pid=$p rss=$(( $(awk '/VmRSS/{print $2}' "/proc/$p/status") / 1024 ))MiB"
     else echo "${c%%:*} not running"; fi
   done

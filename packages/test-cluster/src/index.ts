@@ -1,7 +1,8 @@
 /**
  * A real Kubernetes cluster for tests, built from Go modules by scripts/build.sh and run as local processes:
  * etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok (fake nodes) through `kwokctl --runtime binary`,
- * plus one real node, real-0 (kubelet on containerd, a CNI bridge, kube-proxy), on which pods run for real.
+ * plus one real node, real-0 (kubelet on containerd, a CNI bridge, kube-proxy, CoreDNS), on which pods run for real and
+ * reach the apiserver through the \`kubernetes\` Service.
  * Needs root on Linux (see testClusterUnavailable()).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -41,6 +42,13 @@ export interface TestCluster {
     kubeConfig: KubeConfig;
     /** The host address that pods on the real node reach this machine at (the bridge gateway), e.g. for a manager's heartbeat port. */
     hostAddressForPods: string;
+    /**
+     * Where pods' connections to the \`kubernetes\` Service (10.0.0.1:443) arrive after kube-proxy: the apiserver's
+     * advertised address (the pods' gateway) and its port. NetworkPolicy egress rules name these.
+     */
+    apiServerForPods: { address: string; port: number };
+    /** The cluster DNS server pods use (CoreDNS on the real node's gateway), for NetworkPolicy egress rules. */
+    dnsForPods: string;
     /** Label/taint pods must select/tolerate to land on the real node. */
     realNodeSelector: Record<string, string>;
     realNodeToleration: V1Toleration;
@@ -437,6 +445,8 @@ function makeCluster(name: string, kubeconfigPath: string, kc: KubeConfig, paths
         kubeconfigPath,
         kubeConfig: kc,
         hostAddressForPods: realNode ? BRIDGE_GATEWAY : '127.0.0.1',
+        apiServerForPods: { address: BRIDGE_GATEWAY, port: Number(new URL(kc.getCurrentCluster()!.server).port) },
+        dnsForPods: BRIDGE_GATEWAY,
         realNodeSelector: { [REAL_NODE_LABEL]: 'real' },
         realNodeToleration: { key: REAL_NODE_LABEL, operator: 'Equal', value: 'real', effect: 'NoSchedule' },
         storageClassName: STORAGE_CLASS,

@@ -12,15 +12,23 @@ import { startTestCluster, TestCluster, testClusterPaths, testClusterUnavailable
 
 const unavailable = testClusterUnavailable();
 
-/** A static Go HTTP server: GET / says who it runs as, /file reads (GET) or writes (PUT) a file, /fetch GETs a URL. */
+/**
+ * A static Go HTTP server: GET / says who it runs as, /file reads (GET) or writes (PUT) a file, /fetch GETs a URL,
+ * /dns looks a name up, /apiserver GETs an API path through the kubernetes Service as the pod's ServiceAccount.
+ */
 const SERVER = `package main
 
 import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -60,6 +68,38 @@ func main() {
 			return
 		}
 		defer resp.Body.Close()
+		io.Copy(w, resp.Body)
+	})
+	http.HandleFunc("/dns", func(w http.ResponseWriter, r *http.Request) {
+		addrs, err := net.LookupHost(r.URL.Query().Get("name"))
+		if err != nil {
+			http.Error(w, err.Error(), 502)
+			return
+		}
+		fmt.Fprintln(w, strings.Join(addrs, " "))
+	})
+	// what any in-cluster client does: the Service from the environment, the CA and token from the ServiceAccount volume
+	http.HandleFunc("/apiserver", func(w http.ResponseWriter, r *http.Request) {
+		const sa = "/var/run/secrets/kubernetes.io/serviceaccount/"
+		ca, err1 := os.ReadFile(sa + "ca.crt")
+		token, err2 := os.ReadFile(sa + "token")
+		if err := errors.Join(err1, err2); err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		roots := x509.NewCertPool()
+		roots.AppendCertsFromPEM(ca)
+		c := http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}, DisableKeepAlives: true}}
+		url := "https://" + net.JoinHostPort(os.Getenv("KUBERNETES_SERVICE_HOST"), os.Getenv("KUBERNETES_SERVICE_PORT")) + r.URL.Query().Get("path")
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(token)))
+		resp, err := c.Do(req)
+		if err != nil {
+			http.Error(w, err.Error(), 502)
+			return
+		}
+		defer resp.Body.Close()
+		w.WriteHeader(resp.StatusCode)
 		io.Copy(w, resp.Body)
 	})
 	if err := http.ListenAndServe(":8080", nil); err != nil {
@@ -327,6 +367,27 @@ describe('the test cluster (real control plane, a real node, kwok nodes)', { ski
         assert.equal((await core.readNamespacedPod({ name: 'gpu-b', namespace: ns })).status?.phase, 'Pending');
         await core.deleteNamespacedPod({ name: 'gpu-b', namespace: ns, gracePeriodSeconds: 0 });
         await cluster.removeNodes([gpuNode]);
+    });
+
+    it('gives pods on real-0 the API server through the kubernetes Service, and cluster DNS, as any cluster does', async () => {
+        await core.createNamespacedPod({ namespace: ns, body: podOnRealNode(cluster, 'in-cluster', image) });
+        const pod = await readyPod('in-cluster');
+        const at = (p: string): string => `http://${pod.status!.podIP}:8080${p}`;
+        // TLS checked against the ServiceAccount's CA: the serving certificate names 10.0.0.1
+        const version = await request(at('/apiserver?path=/version'));
+        assert.equal(version.status, 200, version.text);
+        assert.match(JSON.parse(version.text).gitVersion, /^v1\.35\./);
+        // authenticated as the pod's ServiceAccount, which may not list pods
+        const pods = await request(at(`/apiserver?path=/api/v1/namespaces/${ns}/pods`));
+        assert.equal(pods.status, 403, pods.text);
+        assert.match(pods.text, new RegExp(`system:serviceaccount:${ns}:default`));
+        for (const name of ['kubernetes.default.svc.cluster.local', 'kubernetes.default']) {
+            const dns = await request(at(`/dns?name=${name}`));
+            assert.equal(dns.status, 200, dns.text);
+            assert.equal(dns.text.trim(), '10.0.0.1', name);
+        }
+        assert.equal((await request(at('/dns?name=no-such-service.default.svc.cluster.local'))).status, 502);
+        await deletePod('in-cluster');
     });
 
     it('enforces NetworkPolicies between pods on real-0', async () => {
