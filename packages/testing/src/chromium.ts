@@ -15,10 +15,13 @@ export function chromiumPath(): string {
  * Headless chromium with nothing that reaches out to the network: this machine reaches only package
  * registries, and chromium's background services would fail loudly and slowly.
  */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(options: { resolve?: Record<string, string> } = {}): Promise<Browser> {
+    // resolve: host name patterns (such as *.warren.test) and the address they stand for, as DNS would give them
+    const rules = Object.entries(options.resolve ?? {}).map(([host, address]) => `MAP ${host} ${address}`);
     return chromium.launch({
         executablePath: chromiumPath(),
         args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-            '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
+            '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+            ...(rules.length ? [`--host-resolver-rules=${rules.join(', ')}`] : [])]
     });
 }

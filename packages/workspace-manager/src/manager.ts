@@ -75,13 +75,30 @@ export interface Manager {
 /** The key that signs workspace tokens (named for where it began: running IDEs keep their tokens). */
 export const WORKSPACE_KEY_FILE = 'gateway-key';
 
+/**
+ * The data folder holds secrets and databases: this user's alone (0700). The root of a Kubernetes volume belongs
+ * to root, with the pod's fsGroup, and cannot be chmod-ed by this user; it is taken when no other user may write
+ * to it (its files are 0600, and the fsGroup is this user's group).
+ */
+function makePrivateDir(dir: string): void {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    try {
+        fs.chmodSync(dir, 0o700);
+    } catch (err) {
+        const st = fs.statSync(dir);
+        if ((err as NodeJS.ErrnoException).code !== 'EPERM' || st.uid === process.getuid?.() || (st.mode & 0o002) !== 0) {
+            throw new Error(`cannot make the data folder ${dir} private (${(err as Error).message}): it must belong to this user, `
+                + 'or be a volume that no other user may write to.');
+        }
+    }
+}
+
 /** Starts the store, the provider, the reconciler, the gRPC server and the HTTP endpoint; all or nothing. */
 export async function startManager(options: ManagerOptions): Promise<Manager> {
     const log = options.log ?? jsonLog;
     const host = options.host ?? '127.0.0.1';
     const classes = new Map((options.classes ?? DEFAULT_CLASSES).map(c => [c.name, c]));
-    fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-    fs.chmodSync(options.dataDir, 0o700); // secrets and databases inside: this user's alone
+    makePrivateDir(options.dataDir);
     const server = new grpc.Server({ 'grpc.max_receive_message_length': options.maxMessageBytes ?? 64 * 1024 });
     let httpServer: http.Server | undefined;
     let heartbeatServer: http.Server | undefined;
