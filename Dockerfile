@@ -144,8 +144,9 @@ RUN node /opt/node-gyp/node_modules/node-gyp/bin/node-gyp.js rebuild --release -
  && strip --strip-unneeded build/Release/better_sqlite3.node
 
 # The control plane: warren serve --provider kubernetes (the gateway with its UI, the workspace manager, the CLI).
-# No Theia, no Go, no compilers. It runs as uid 10001 on a read-only root: it writes only to its data folder
-# /var/lib/warren (a volume) and /tmp.
+# No Theia, no Go, no compilers. It runs as uid 10001 on a read-only root: it writes only to the volume
+# /var/lib/warren and /tmp. Its data folder is /var/lib/warren/data, which it makes itself: a volume's root
+# belongs to root on Kubernetes (emptyDir, most storage), and the data folder must be this user's own, 0700.
 FROM ${DEBIAN_IMAGE} AS control-plane
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 ARG NODE_VERSION
@@ -171,7 +172,7 @@ RUN set -eu; \
     if find /opt/warren/app -name '@theia' -o -name 'browser-app' | grep .; then echo 'Theia is in the image' >&2; exit 1; fi; \
     warren --help >/dev/null
 ENV HOME=/var/lib/warren \
-    WARREN_DATA_DIR=/var/lib/warren \
+    WARREN_DATA_DIR=/var/lib/warren/data \
     NODE_ENV=production \
     LANG=C.UTF-8
 LABEL org.opencontainers.image.title="warren-control-plane" \

@@ -92,7 +92,7 @@ async function viaChart(cluster: TestCluster, images: { controlPlane: string; wo
         log(`idle with 0 workspaces (${IDLE_SECONDS} s)`);
         const zero = await idle(cluster, release.namespace);
         const nodes = await cluster.addCpuNodes(Math.ceil(WORKSPACES / 20), 'bench-kwok');
-        const token = (await release.kubectl('exec', 'deploy/warren', '--', 'cat', '/var/lib/warren/admin-token')).trim();
+        const token = (await release.kubectl('exec', 'deploy/warren', '--', 'cat', '/var/lib/warren/data/admin-token')).trim();
         const api = new WorkspaceClient(`${ip}:7400`, token, { deadlineMs: 120_000 });
         try {
             log(`creating ${WORKSPACES} workspaces on ${nodes.length} kwok nodes`);

@@ -144,13 +144,7 @@ describe('a workspace in a pod on a real Kubernetes node, used in chromium', { s
     });
 
     it('keeps edits on the volume across a stop (the pod goes; unsaved editors are saved first) and a start', async () => {
-        const ide = new IdePage(browser, idePage!.context(), idePage!);
-        await idePage!.mouse.move(5, 5);
-        await ide.cursorAtEndOfLine('main.go', 1);
-        await idePage!.keyboard.press('Enter');
-        await idePage!.keyboard.type(EDIT);
-        await idePage!.keyboard.press('Control+S');
-        await idePage!.locator('#theia-main-content-panel .lm-TabBar-tab.theia-mod-dirty', { hasText: 'main.go' }).waitFor({ state: 'detached', timeout: 15_000 });
+        await new IdePage(browser, idePage!.context(), idePage!).addLineAndSave('main.go', 1, EDIT);
         // A second edit is left unsaved, the tab open: the stop saves it first (the manager asks the IDE in the pod).
         await idePage!.keyboard.press('Enter');
         await idePage!.keyboard.type(UNSAVED);

@@ -94,7 +94,7 @@ describe('helm install of helm/warren into a real cluster, used in chromium', { 
     it('installs, and the control plane becomes Ready on the real node, talking to the apiserver through the kubernetes Service', async () => {
         const installed = await release.apply('install', values);
         assert.match(installed.stdout, new RegExp(`Open http://${HOST.replace('.', '\\.')}/`), 'NOTES names the URL');
-        assert.match(installed.stdout, /kubectl -n warren-system exec deploy\/warren -- warren login-url/, 'NOTES says how to sign in');
+        assert.match(installed.stdout, /kubectl -n warren-system exec deploy\/warren -- warren login-url --data-dir \/var\/lib\/warren\/data/, 'NOTES says how to sign in');
         assert.match(installed.stdout, /keeps the Workspace CRD/, 'NOTES says what an uninstall keeps');
         const pods = await controlPlanePods();
         assert.equal(pods.length, 1);
@@ -147,12 +147,7 @@ describe('helm install of helm/warren into a real cluster, used in chromium', { 
         assert.equal((await ws('get', 'pod', 'ws-hello', '-o', 'jsonpath={.spec.nodeName}')).trim(), 'real-0');
         let ide = await openIde();
         await ide.openFile('main.go', 'package main');
-        await idePage!.mouse.move(5, 5);
-        await ide.cursorAtEndOfLine('main.go', 1);
-        await idePage!.keyboard.press('Enter');
-        await idePage!.keyboard.type(EDIT);
-        await idePage!.keyboard.press('Control+S');
-        await idePage!.locator('#theia-main-content-panel .lm-TabBar-tab.theia-mod-dirty', { hasText: 'main.go' }).waitFor({ state: 'detached', timeout: 15_000 });
+        await ide.addLineAndSave('main.go', 1, EDIT);
         await dashboard.page.bringToFront();
         await row().getByRole('button', { name: 'Stop', exact: true }).click();
         await waitForPhase('stopped');
@@ -236,17 +231,21 @@ describe('helm install of helm/warren into a real cluster, used in chromium', { 
     it('puts the chart\'s GPU class only on kwok GPU nodes, within the tenant\'s GPU quota', async () => {
         const gpuNodes = await cluster.addGpuNodes({ count: 2, gpus: 1, prefix: 'helm-gpu' });
         const create = (id: string): Promise<string> => release.kubectl('exec', 'deploy/warren', '--', 'sh', '-c',
-            `warren --token "$(cat /var/lib/warren/admin-token)" workspace create ${id} --class gpu --tenant default -o json`);
+            `warren --token "$(cat /var/lib/warren/data/admin-token)" workspace create ${id} --class gpu --tenant default -o json`);
         const workspace = async (id: string): Promise<{ status: { phase?: string; node?: string; failureReason?: string } }> =>
             JSON.parse(await ws('get', 'workspace', id, '-o', 'json'));
         await create('train');
         const first = await eventually('a node for train', async () => (await workspace('train')).status?.node ? workspace('train') : undefined, 120_000);
         assert.ok(gpuNodes.includes(first.status.node!), `${first.status.node} is one of ${gpuNodes.join(', ')}`);
+        // The Grafana dashboard's "GPUs in use by tenant", from the control plane's own metrics endpoint.
+        const metrics = await release.kubectl('exec', 'deploy/warren', '--', 'node', '-e',
+            'fetch("http://127.0.0.1:7401/metrics").then(r => r.text()).then(t => process.stdout.write(t))');
+        assert.match(metrics, /^warren_workspace_gpus\{tenant="default",resource="nvidia.com\/gpu"\} 1$/m);
         await create('second');
         const second = await eventually('second refused', async () => (await workspace('second')).status?.phase === 'failed' ? workspace('second') : undefined, 120_000);
         assert.match(second.status.failureReason!, /Quota exceeded for tenant default: requested: requests.nvidia.com\/gpu=1; used: requests.nvidia.com\/gpu=1; limited: requests.nvidia.com\/gpu=1/);
         for (const id of ['train', 'second']) {
-            await release.kubectl('exec', 'deploy/warren', '--', 'sh', '-c', `warren --token "$(cat /var/lib/warren/admin-token)" workspace delete ${id} --tenant default --yes`);
+            await release.kubectl('exec', 'deploy/warren', '--', 'sh', '-c', `warren --token "$(cat /var/lib/warren/data/admin-token)" workspace delete ${id} --tenant default --yes`);
         }
         await eventually('the GPU workspaces deleted', async () => (await ws('get', 'workspace', '-o', 'name')).trim() === 'workspace.warren.dev/hello' || undefined, 120_000);
         await cluster.removeNodes(gpuNodes);

@@ -159,7 +159,7 @@ describe('the Helm chart helm/warren', { skip: helmMissing }, () => {
             const container = deployment.spec.template.spec.containers[0];
             assert.equal(container.command, undefined, 'the image\'s entrypoint is warren serve --provider kubernetes');
             assert.deepEqual(container.args, [
-                '--data-dir', '/var/lib/warren', '--host', '0.0.0.0', '--port', '7080', '--grpc-host', '0.0.0.0', '--grpc-port', '7400',
+                '--data-dir', '/var/lib/warren/data', '--host', '0.0.0.0', '--port', '7080', '--grpc-host', '0.0.0.0', '--grpc-port', '7400',
                 '--metrics-port', '7401', '--public-url', 'https://warren.example.org', '--cluster-config', '/etc/warren/cluster.json',
                 '--classes', '/etc/warren/classes.json',
                 '--workspace-image', 'registry.example.org/warren/warren-workspace@sha256:2222222222222222222222222222222222222222222222222222222222222222'
@@ -208,7 +208,7 @@ describe('the Helm chart helm/warren', { skip: helmMissing }, () => {
             assert.equal((find(withApi, 'Deployment') as Any).spec.template.metadata.annotations['prometheus.io/scrape'], undefined);
         });
 
-        it('should ship a dashboard that queries only metrics the manager and gateway export, and no GPU panel', () => {
+        it('should ship a dashboard that queries only metrics the manager and gateway export, GPUs by tenant among them', () => {
             const cm = find(render(undefined), 'ConfigMap', 'warren-dashboard') as Any;
             assert.equal(cm.metadata.labels.grafana_dashboard, '1');
             const dashboard = JSON.parse(cm.data['warren.json']);
@@ -219,7 +219,7 @@ describe('the Helm chart helm/warren', { skip: helmMissing }, () => {
                 assert.ok(sources.includes(`name: '${name}'`), `${name} is not a metric the manager or gateway exports`);
             }
             assert.ok(names.has('warren_workspaces') && names.has('warren_workspace_transition_seconds'));
-            assert.ok(!exprs.some(e => /gpu/i.test(e)));
+            assert.ok(exprs.some(e => /by \(tenant, resource\) \(warren_workspace_gpus\{/.test(e)), 'GPUs in use by tenant');
         });
     });
 
@@ -425,8 +425,8 @@ describe('the Helm chart helm/warren', { skip: helmMissing }, () => {
         it('should say how to open it, sign in, watch workspaces and what uninstall leaves', async () => {
             const text = await notes('client', { host: 'warren.example.org' });
             assert.match(text, /Open https:\/\/warren\.example\.org\//);
-            assert.match(text, /kubectl -n warren exec deploy\/warren -- warren login-url --data-dir \/var\/lib\/warren/);
-            assert.match(text, /cat \/var\/lib\/warren\/admin-token/);
+            assert.match(text, /kubectl -n warren exec deploy\/warren -- warren login-url --data-dir \/var\/lib\/warren\/data/);
+            assert.match(text, /cat \/var\/lib\/warren\/data\/admin-token/);
             assert.match(text, /kubectl get workspaces -A/);
             assert.match(text, /keeps the Workspace CRD/);
             assert.match(text, /kubectl delete workspaces --all -A/);

@@ -49,7 +49,7 @@ describe('the control-plane image', { skip: imageToolsMissing() }, () => {
         assert.deepEqual(Object.keys(config.ExposedPorts).sort(), ['7080/tcp', '7082/tcp', '7400/tcp', '7401/tcp']);
         assert.deepEqual(Object.keys(config.Volumes ?? {}), ['/var/lib/warren']);
         assert.deepEqual(config.Entrypoint, ['/usr/bin/tini', '--', '/usr/local/bin/warren', 'serve', '--provider', 'kubernetes', '--host', '0.0.0.0', '--grpc-host', '0.0.0.0']);
-        assert.ok(config.Env.includes('WARREN_DATA_DIR=/var/lib/warren'), config.Env.join('\n'));
+        assert.ok(config.Env.includes('WARREN_DATA_DIR=/var/lib/warren/data'), config.Env.join('\n'));
     });
 
     it('should run as uid 10001 with the pinned Node, and hold no Theia, Go, compiler or npm', async () => {
@@ -73,7 +73,9 @@ describe('the control-plane image', { skip: imageToolsMissing() }, () => {
     });
 
     it('should load better-sqlite3 in its Node: warren user add and list in the data folder', async () => {
-        const script = 'printf "%s\\n" correct-horse-battery | warren user add alice --tenant default && warren user list -o json && ls /var/lib/warren';
+        // The data folder as warren serve makes it on its first start (the CLI refuses a folder that does not exist).
+        const script = 'install -d -m 0700 "$WARREN_DATA_DIR" && printf "%s\\n" correct-horse-battery | warren user add alice --tenant default'
+            + ' && warren user list -o json && ls "$WARREN_DATA_DIR"';
         const r = await run(image, ['-c', script], ['--entrypoint', '/bin/sh']);
         assert.equal(r.code, 0, r.stderr);
         assert.match(r.stdout, /alice can sign in now \(tenant default\)/);

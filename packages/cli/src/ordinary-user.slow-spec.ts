@@ -47,6 +47,27 @@ describe('warren serve as an ordinary user', { skip: process.getuid?.() !== 0 ? 
         assert.equal(fs.statSync(path.join(warren.dataDir, 'warren.db')).mode & 0o777, 0o600);
     });
 
+    it('should refuse a volume\'s root (owned by root, as an emptyDir is) as its data folder, saying to use a folder inside it', async () => {
+        const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-volume-'));
+        fs.chmodSync(parent, 0o755);
+        const volume = path.join(parent, 'volume');
+        fs.mkdirSync(volume);
+        fs.chownSync(volume, 0, NOBODY.gid);
+        fs.chmodSync(volume, 0o2777);
+        try {
+            await assert.rejects(startWarrenServe(['--no-idle-stop'], { user: NOBODY, dataDir: volume }),
+                new RegExp(`cannot make the data folder ${volume} private \\(EPERM\\): it belongs to another user, as a volume's root does on Kubernetes\\. `
+                    + `Use a folder inside it, such as ${volume}/data, which Warren makes itself\\.`));
+            assert.deepEqual(fs.readdirSync(volume), [], 'nothing written');
+            const inside = await startWarrenServe(['--no-idle-stop'], { user: NOBODY, dataDir: path.join(volume, 'data') });
+            await inside.stop();
+            assert.equal(fs.statSync(path.join(volume, 'data')).mode & 0o777, 0o700);
+            assert.equal(fs.statSync(path.join(volume, 'data', 'warren.db')).mode & 0o777, 0o600);
+        } finally {
+            fs.rmSync(parent, { recursive: true, force: true });
+        }
+    });
+
     it('should fail another tenant\'s workspace with the reason and what to do', async () => {
         await client.createWorkspace({ id: 'theirs', className: 'small', tenant: 't2' });
         const reason = await eventually('t2\'s workspace failed', async () => {

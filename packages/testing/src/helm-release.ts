@@ -105,7 +105,7 @@ export class HelmRelease {
 
     /** A one-time sign-in link, the way NOTES tells the admin to get one. */
     async loginUrl(): Promise<string> {
-        return (await this.kubectl('exec', `deploy/${this.release}`, '--', 'warren', 'login-url', '--data-dir', '/var/lib/warren')).trim();
+        return (await this.kubectl('exec', `deploy/${this.release}`, '--', 'warren', 'login-url', '--data-dir', '/var/lib/warren/data')).trim();
     }
 
     /** The Service's cluster IP, which this machine reaches through kube-proxy (what an ingress controller would do). */

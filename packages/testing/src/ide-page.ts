@@ -49,6 +49,16 @@ export class IdePage {
         await this.page.locator('#theia-statusBar .element', { hasText: new RegExp(`^Ln ${line}, Col \\d+$`) }).waitFor({ timeout: 10_000 });
     }
 
+    /** Types `text` on a new line after `line` (1-based) of an open file, saves with Ctrl+S and waits for its tab to be clean. */
+    async addLineAndSave(fileName: string, line: number, text: string): Promise<void> {
+        await this.page.mouse.move(5, 5);
+        await this.cursorAtEndOfLine(fileName, line);
+        await this.page.keyboard.press('Enter');
+        await this.page.keyboard.type(text);
+        await this.page.keyboard.press('Control+S');
+        await this.page.locator('#theia-main-content-panel .lm-TabBar-tab.theia-mod-dirty', { hasText: fileName }).waitFor({ state: 'detached', timeout: 15_000 });
+    }
+
     /** Opens a terminal from the menu, as a person would, and focuses it: the new one, whatever other terminals there are. */
     async newTerminal(): Promise<Locator> {
         const terminals = this.page.locator('.terminal-container .xterm');

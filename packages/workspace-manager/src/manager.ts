@@ -75,21 +75,14 @@ export interface Manager {
 /** The key that signs workspace tokens (named for where it began: running IDEs keep their tokens). */
 export const WORKSPACE_KEY_FILE = 'gateway-key';
 
-/**
- * The data folder holds secrets and databases: this user's alone (0700). The root of a Kubernetes volume belongs
- * to root, with the pod's fsGroup, and cannot be chmod-ed by this user; it is taken when no other user may write
- * to it (its files are 0600, and the fsGroup is this user's group).
- */
+/** The data folder holds secrets and databases: this user's alone (0700), or an error that says what to do. */
 function makePrivateDir(dir: string): void {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     try {
         fs.chmodSync(dir, 0o700);
     } catch (err) {
-        const st = fs.statSync(dir);
-        if ((err as NodeJS.ErrnoException).code !== 'EPERM' || st.uid === process.getuid?.() || (st.mode & 0o002) !== 0) {
-            throw new Error(`cannot make the data folder ${dir} private (${(err as Error).message}): it must belong to this user, `
-                + 'or be a volume that no other user may write to.');
-        }
+        throw new Error(`cannot make the data folder ${dir} private (${(err as NodeJS.ErrnoException).code}): it belongs to another user, `
+            + `as a volume's root does on Kubernetes. Use a folder inside it, such as ${path.join(dir, 'data')}, which Warren makes itself.`);
     }
 }
 
@@ -119,7 +112,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
             : WorkspaceTokens.fromFile(path.join(options.dataDir, WORKSPACE_KEY_FILE), msg => log({ level: 'warn', msg }));
         const ide = new IdeClient(workspaceTokens);
         const intents = new Intents(store);
-        const metrics = new ManagerMetrics(store, options.extraMetrics);
+        const metrics = new ManagerMetrics(store, options.extraMetrics, classes);
         let idle: IdleClock | undefined;
         let reconciler: Reconciler | undefined;
         // Activity counts where the idle clock runs (the leader); a follower writes it on the Workspace, at most every 30 s.

@@ -1,6 +1,7 @@
 import * as http from 'http';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Phase, PHASES } from '@warren/workspace-api';
+import { WorkspaceClass } from './classes';
 import { WorkspaceStore } from './store/workspace-store';
 
 /** More routes on the same port: path → handler (the IDEs' heartbeats). */
@@ -23,13 +24,26 @@ export class ManagerMetrics {
     /** What /metrics serves: the manager's registry and any others given (the gateway's). */
     protected readonly served: Registry;
 
-    constructor(store: WorkspaceStore, extra: Registry[] = []) {
+    constructor(store: WorkspaceStore, extra: Registry[] = [], classes: ReadonlyMap<string, WorkspaceClass> = new Map()) {
         new Gauge({
             name: 'warren_workspaces', help: 'Workspaces by phase', labelNames: ['phase'], registers: [this.registry],
             async collect() {
                 const counts = new Map<Phase, number>(PHASES.map(p => [p, 0]));
                 (await store.listWorkspaces()).forEach(ws => counts.set(ws.status.phase, (counts.get(ws.status.phase) ?? 0) + 1));
                 counts.forEach((n, phase) => this.set({ phase }, n));
+            }
+        });
+        new Gauge({
+            name: 'warren_workspace_gpus', help: 'GPUs held by starting and running workspaces, by tenant and resource (from their classes)',
+            labelNames: ['tenant', 'resource'], registers: [this.registry],
+            async collect() {
+                this.reset();
+                for (const ws of await store.listWorkspaces()) {
+                    const c = classes.get(ws.className);
+                    if (c?.gpuResource && (ws.status.phase === 'starting' || ws.status.phase === 'running')) {
+                        this.inc({ tenant: ws.tenant, resource: c.gpuResource }, c.gpuCount ?? 1);
+                    }
+                }
             }
         });
         // merge copies the metrics registered so far: every metric exists by now.
