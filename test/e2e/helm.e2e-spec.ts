@@ -159,6 +159,20 @@ describe('helm install of helm/warren into a real cluster, used in chromium', { 
         await ide.openFile('main.go', EDIT);
     });
 
+    it('lets the workspace\'s terminal reach the heartbeat port and nothing else of the cluster: not the API server, not the control plane\'s other ports', async () => {
+        const probe = async (host: string, port: number): Promise<string> => (await ws('exec', 'ws-hello', '--', 'bash', '-c',
+            `timeout 3 bash -c '</dev/tcp/${host}/${port}' 2>/dev/null && echo open || echo closed`)).trim();
+        const controlPlane = (await release.kubectl('get', 'pods', '-l', 'app.kubernetes.io/name=warren', '-o', 'jsonpath={.items[0].status.podIP}')).trim();
+        const service = await release.serviceIp();
+        assert.equal(await probe(controlPlane, 7082), 'open', 'heartbeats go out');
+        for (const [host, port, what] of [['10.0.0.1', 443, 'the kubernetes Service'], [cluster.apiServerForPods.address, cluster.apiServerForPods.port, 'the API server'],
+            [controlPlane, 7400, 'the gRPC API'], [controlPlane, 7401, 'metrics'], [controlPlane, 7080, 'the gateway'], [service, 80, 'the gateway\'s Service']] as const) {
+            assert.equal(await probe(host, port), 'closed', `${what} (${host}:${port}) is out of reach`);
+        }
+        // The pod has no ServiceAccount token to try with, either.
+        assert.equal((await ws('get', 'pod', 'ws-hello', '-o', 'jsonpath={.spec.automountServiceAccountToken}')).trim(), 'false');
+    });
+
     it('has the CRD\'s schema and CEL rules refuse a bad Workspace, naming the field', async () => {
         const refusal = async (object: object, ...args: string[]): Promise<string> => {
             fs.writeFileSync(path.join(tmp, 'bad.json'), JSON.stringify(object));
