@@ -24,6 +24,9 @@ WAIT=${WARREN_K8S_WAIT:-120}
 export KWOK_WORKDIR=$CACHE/kwok-workdir
 CDIR=$KWOK_WORKDIR/clusters/$NAME
 KCFG=$CDIR/kubeconfig.yaml            # self-contained: CA, client certificate and key inlined; mode 0600
+# The apiserver's port: fixed by the name, and below the NodePort range (30000-32767), which NetworkPolicy engines
+# open to pods on the node's own addresses (kube-router does): there, every pod would reach the apiserver.
+API_PORT=$(( 20000 + $(printf '%s' "$NAME" | cksum | cut -d' ' -f1) % 8000 ))
 CONF=$KWOK_WORKDIR/kwokctl-$NAME.yaml
 # kwokctl runs the first `kubectl` on PATH and would download one if there were none: ours comes first.
 export PATH="$K8S_BIN:$KWOK_BIN:$PATH"
@@ -77,6 +80,7 @@ options:
   kubectlBinary: $K8S_BIN/kubectl
   etcdBinary: $K8S_BIN/etcd
   kwokControllerBinary: $KWOK_BIN/kwok
+  kubeApiserverPort: $API_PORT
   kubeApiserverCertSANs: [10.0.0.1, $POD_GATEWAY, kubernetes, kubernetes.default, kubernetes.default.svc, kubernetes.default.svc.cluster.local]
 componentsPatches:
 - name: kwok-controller
@@ -141,6 +145,7 @@ up() {
     elif alive && ready; then log "cluster $NAME: already running"; echo "$KCFG"; return 0
     else log "cluster $NAME: stale state, recreating"; down; write_config; fi
   fi
+  [ -z "$(ss -Htln "sport = :$API_PORT")" ] || die "port $API_PORT, the apiserver's of cluster $NAME, is taken by another program"
   local t0; t0=$(date +%s%N)
   # --kubeconfig "": leave ~/.kube/config alone. --wait only logs on timeout, so wait_usable checks.
   if ! "$KWOK_BIN/kwokctl" --config "$CONF" --name "$NAME" create cluster --runtime binary --kubeconfig "" --wait "${WAIT}s" \
