@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Locator, Page } from 'playwright-core';
+import { freePort } from '@warren/ide-launcher';
 import { eventually, IdePage, startTestIde, TestIde } from '@warren/testing';
 
 /** Debugging Go with dlv in chromium, as a person would: gutter, F5, Variables, F10, F5, output. */
@@ -95,5 +96,53 @@ describe('Go debugging with dlv in chromium', () => {
         await page.keyboard.press('Shift+F5');
         await test.locator('.theia-debug-top-stack-frame-line').waitFor({ state: 'detached', timeout: 30_000 });
     });
-});
 
+    /** Starts a launch configuration by name, as "Debug: Select and Start Debugging" does (F1, "debug <name>"). */
+    const startConfiguration = (name: string): Promise<true> => eventually(`${name} offered and started`, async () => {
+        await page.keyboard.press('F1');
+        await page.locator('.quick-input-widget input').fill(`debug ${name}`);
+        const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+        if (!await row.isVisible({ timeout: 2_000 }).catch(() => false)) {
+            await page.keyboard.press('Escape');
+            return undefined;
+        }
+        await row.click();
+        return true;
+    }, 30_000);
+
+    /** Waits for the Debug Console, brought to the front and showing that session as a person would pick it, to show `text`. */
+    const inDebugConsole = async (session: string, text: RegExp): Promise<void> => {
+        if (!await page.locator('#debug-console').isVisible()) {
+            await page.keyboard.press('Control+Shift+Y');
+        }
+        const selector = page.locator('#theia-bottom-content-panel .theia-select-component', { hasText: /\(Stopped\)|Debug|Attach/ }).last();
+        if (!(await selector.innerText()).includes(session)) {
+            await selector.click();
+            await page.locator('.theia-select-component-dropdown .theia-select-component-option', { hasText: session }).first().click();
+        }
+        await page.locator('#debug-console', { hasText: text }).first().waitFor({ timeout: 30_000 });
+    };
+
+    it('should say dlv\'s reason when it cannot launch, and why it cannot reach a dlv to attach to', async () => {
+        fs.mkdirSync(path.join(ide.workspace, 'greet'));
+        fs.writeFileSync(path.join(ide.workspace, 'greet', 'greet.go'), 'package greet\n\n// Hi says hi.\nfunc Hi() string { return "hi" }\n');
+        const port = await freePort();
+        fs.mkdirSync(path.join(ide.workspace, '.vscode'), { recursive: true });
+        fs.writeFileSync(path.join(ide.workspace, '.vscode', 'launch.json'), JSON.stringify({
+            version: '0.2.0', configurations: [
+                { type: 'go', request: 'launch', name: 'Debug greet', mode: 'debug', program: '${workspaceFolder}/greet' },
+                { type: 'go', request: 'attach', name: 'Attach to nothing', mode: 'remote', host: '127.0.0.1', port }
+            ]
+        }));
+        // dlv's own words, where Theia alone shows "Failed to launch <dir>"
+        await startConfiguration('Debug greet');
+        const reason = /Failed to launch \S+greet: could not launch process: not an executable file/;
+        await page.locator('.theia-notification-message', { hasText: reason }).first().waitFor({ timeout: 60_000 });
+        await inDebugConsole('Debug greet', reason);
+        // no dlv to connect to, where Theia alone says "There was an error starting the debug session, check the logs"
+        await startConfiguration('Attach to nothing');
+        const unreachable = new RegExp(`Could not connect to dlv at 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`);
+        await page.locator('.theia-notification-message', { hasText: unreachable }).first().waitFor({ timeout: 30_000 });
+        await inDebugConsole('Attach to nothing', unreachable);
+    });
+});

@@ -31,6 +31,25 @@ describe('the Warren IDE in chromium, used as a person would', () => {
         }
     });
 
+    it('should say on the welcome page what the workspace holds, and run its test from there', async () => {
+        await page.locator('#theia-main-content-panel .lm-TabBar-tab', { hasText: 'Welcome to Warren' }).click();
+        const workspace = page.locator('.warren-welcome-page .warren-welcome-workspace');
+        await workspace.waitFor({ timeout: 30_000 });
+        assert.match(await workspace.innerText(), /Module example\.com\/hello/);
+        const program = workspace.locator('[data-program="."]');
+        assert.match(await program.innerText(), /example\.com\/hello Run · Debug/);
+        const test = workspace.locator('[data-test="TestGreeting"]');
+        assert.match(await test.innerText(), /TestGreeting in main_test\.go Run test · Debug test/);
+        await test.getByRole('button', { name: 'Run test' }).click();
+        const terminal = page.locator('.terminal-container .xterm').last();
+        await terminal.waitFor({ timeout: 30_000 });
+        const text = await eventually('the test run in the terminal', async () => {
+            const copied = await ui.terminalText(terminal);
+            return /^ok\s+example\.com\/hello/m.test(copied) ? copied : undefined;
+        }, 60_000);
+        assert.match(text, /go test -run '\^TestGreeting\$' \./);
+    });
+
     it('should open main.go in an editor with Go highlighting', async () => {
         await page.locator('#files .theia-TreeNode', { hasText: /^main\.go$/ }).dblclick();
         const editor = page.locator('.theia-editor .monaco-editor').first();
@@ -74,6 +93,46 @@ describe('the Warren IDE in chromium, used as a person would', () => {
             return copied.includes(`go version go${GO_VERSION}`) ? copied : undefined;
         });
         assert.match(text, new RegExp(`go version go${GO_VERSION.replace(/\./g, '\\.')} linux/`));
+    });
+
+    it('should open Quick Open, Go to Symbol in Workspace and Problems with VS Code\'s keys while the terminal has focus', async () => {
+        const terminal = page.locator('.terminal-container .xterm').last();
+        const input = page.locator('.quick-input-widget input');
+        // Quick Open lists files (no prefix); Go to Symbol in Workspace starts with "#".
+        for (const [key, prefix] of [['Control+P', ''], ['Control+O', '#']]) {
+            await terminal.click();
+            await page.keyboard.press(key);
+            await input.waitFor({ state: 'visible', timeout: 10_000 });
+            assert.equal(await input.inputValue(), prefix, key);
+            await page.keyboard.press('Escape');
+            await input.waitFor({ state: 'hidden', timeout: 10_000 });
+        }
+        await terminal.click();
+        await page.keyboard.press('Control+Shift+M');
+        await page.locator('#problems').waitFor({ state: 'visible', timeout: 10_000 });
+        // The View menu names the shortcut.
+        await page.locator('.lm-MenuBar-item', { hasText: 'View' }).click();
+        const problems = page.locator('.lm-Menu-item', { hasText: /^Problems/ }).first();
+        assert.equal((await problems.locator('.lm-Menu-itemShortcut').innerText()).trim(), 'Ctrl+Shift+M');
+        await page.keyboard.press('Escape');
+    });
+
+    it('should delete a folder from the explorer after one confirmation, with no trash on the server', async () => {
+        const folder = path.join(ide.workspace, 'scratch');
+        fs.mkdirSync(folder);
+        fs.writeFileSync(path.join(folder, 'notes.txt'), 'to be deleted\n');
+        const node = page.locator('#files .theia-TreeNode', { hasText: /^scratch$/ });
+        await node.waitFor({ timeout: 30_000 });
+        await node.click({ button: 'right' });
+        await page.locator('.lm-Menu-item').filter({ has: page.locator('.lm-Menu-itemLabel', { hasText: /^Delete$/ }) }).click();
+        const dialog = page.locator('.dialogBlock');
+        await dialog.waitFor({ timeout: 10_000 });
+        assert.match(await dialog.innerText(), /Do you really want to delete scratch\?/);
+        assert.doesNotMatch(await dialog.innerText(), /Trash/);
+        await dialog.getByRole('button', { name: 'OK' }).click();
+        await eventually('the folder deleted', async () => (fs.existsSync(folder) ? undefined : true), 15_000);
+        await node.waitFor({ state: 'detached', timeout: 15_000 });
+        assert.equal(await page.locator('.theia-notification-message', { hasText: /Trash/ }).count(), 0, 'no trash error');
     });
 
     it('should run "Go: Show Environment" and show go env', async () => {

@@ -124,6 +124,20 @@ describe('dlv through the plugin\'s debug session', () => {
         await client.event('terminated', undefined, 15_000);
     });
 
+    it('should say dlv\'s reason when a launch fails: a library package is not a program', async () => {
+        const dir = copy('library');
+        client = await DapClient.start({ configuration: { type: 'go', request: 'launch', name: 'library', program: dir }, dlvPath: DLV, env: process.env });
+        await client.ok('initialize', { adapterID: 'go', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+        const response = await client.request('launch', { type: 'go', request: 'launch', name: 'library', program: dir });
+        assert.equal(response.success, false);
+        // The message, which the IDE shows in its notification, carries dlv's words, and so does the Debug Console.
+        // (dlv's own message is "Failed to launch <dir>", without the reason.)
+        assert.match(response.message, /^Failed to launch \S+: could not launch process: not an executable file$/, response.message);
+        await client.event('output', e => e.body.category === 'stderr' && e.body.output === `${response.message}\n`, 10_000);
+        await client.request('disconnect', {}, 10_000).catch(() => undefined);
+        await client.event('terminated', undefined, 15_000);
+    });
+
     it('should attach to a running process by its id', async () => {
         const dir = copy('sleeper');
         const bin = path.join(dir, 'sleeper');

@@ -1,15 +1,20 @@
 import { CommandContribution } from '@theia/core/lib/common';
-import { FrontendApplicationContribution, ServiceConnectionProvider } from '@theia/core/lib/browser';
+import { FrontendApplicationContribution, KeybindingContribution, ServiceConnectionProvider } from '@theia/core/lib/browser';
 import { ContainerModule } from '@theia/core/shared/inversify';
 import { ACTIVITY_SERVICE_PATH, ActivityService } from '../common/activity-protocol';
+import { GO_OVERVIEW_SERVICE_PATH, GoOverviewService } from '../common/go-overview-protocol';
 import { GO_TOOLCHAIN_SERVICE_PATH, GoToolchainService } from '../common/go-toolchain-protocol';
 import { ActivityClientImpl } from './activity-client-impl';
 import { GoToolchainStatusContribution } from './go-toolchain-status-contribution';
+import { WorkbenchKeybindings } from './workbench-keybindings';
 import { UserInputReporter } from './user-input-reporter';
 
 export default new ContainerModule(bind => {
     bind(GoToolchainService).toDynamicValue(ctx =>
         ServiceConnectionProvider.createProxy<GoToolchainService>(ctx.container, GO_TOOLCHAIN_SERVICE_PATH)
+    ).inSingletonScope();
+    bind(GoOverviewService).toDynamicValue(ctx =>
+        ServiceConnectionProvider.createProxy<GoOverviewService>(ctx.container, GO_OVERVIEW_SERVICE_PATH)
     ).inSingletonScope();
     bind(GoToolchainStatusContribution).toSelf().inSingletonScope();
     bind(FrontendApplicationContribution).toService(GoToolchainStatusContribution);
@@ -22,4 +27,6 @@ export default new ContainerModule(bind => {
     ).inSingletonScope();
     bind(UserInputReporter).toSelf().inSingletonScope();
     bind(FrontendApplicationContribution).toService(UserInputReporter);
+    bind(WorkbenchKeybindings).toSelf().inSingletonScope();
+    bind(KeybindingContribution).toService(WorkbenchKeybindings);
 });

@@ -2,10 +2,12 @@ import { ConnectionHandler, RpcConnectionHandler } from '@theia/core/lib/common/
 import { BackendApplicationContribution } from '@theia/core/lib/node/backend-application';
 import { ContainerModule } from '@theia/core/shared/inversify';
 import { ACTIVITY_SERVICE_PATH, ActivityClient, ActivityService } from '../common/activity-protocol';
+import { GO_OVERVIEW_SERVICE_PATH, GoOverviewService } from '../common/go-overview-protocol';
 import { GO_TOOLCHAIN_SERVICE_PATH, GoToolchainService } from '../common/go-toolchain-protocol';
 import { ActivityClients } from './activity-clients';
 import { ActivityConfig, takeActivityConfig } from './activity-config';
 import { ActivityTracker } from './activity-tracker';
+import { GoOverviewServiceImpl } from './go-overview';
 import { GoToolchainServiceImpl } from './go-toolchain-service-impl';
 import { HeartbeatSender } from './heartbeat-sender';
 import { IdleEndpoints } from './idle-endpoints';
@@ -19,6 +21,12 @@ export default new ContainerModule(bind => {
     bind(GoToolchainService).toService(GoToolchainServiceImpl);
     bind(ConnectionHandler).toDynamicValue(ctx =>
         new RpcConnectionHandler(GO_TOOLCHAIN_SERVICE_PATH, () => ctx.container.get<GoToolchainService>(GoToolchainService))
+    ).inSingletonScope();
+
+    bind(GoOverviewServiceImpl).toSelf().inSingletonScope();
+    bind(GoOverviewService).toService(GoOverviewServiceImpl);
+    bind(ConnectionHandler).toDynamicValue(ctx =>
+        new RpcConnectionHandler(GO_OVERVIEW_SERVICE_PATH, () => ctx.container.get<GoOverviewService>(GoOverviewService))
     ).inSingletonScope();
 
     bind(ActivityConfig).toConstantValue(activityConfig);

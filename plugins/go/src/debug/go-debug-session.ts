@@ -2,7 +2,7 @@ import { DapMessage } from './dap-codec';
 import { DapProxy, Direction } from './dap-proxy';
 import { DlvDap, startDlvDap } from './dlv-process';
 import { dlvRequestArguments, GoDebugConfiguration } from './launch-config';
-import { mendRequest } from './request-fixes';
+import { mendRequest, mendResponse } from './request-fixes';
 
 export interface GoDebugSessionOptions {
     configuration: GoDebugConfiguration;
@@ -29,7 +29,9 @@ export class GoDebugSession {
         proxy.onClose(() => this.end());
     }
 
-    static async start(options: GoDebugSessionOptions): Promise<GoDebugSession> {
+    static async start(given: GoDebugSessionOptions): Promise<GoDebugSession> {
+        // dlv's answers with their reasons where the IDE shows them (request-fixes.ts)
+        const options = { ...given, toIde: (message: DapMessage) => mendResponse(message).forEach(m => given.toIde(m)) };
         const c = options.configuration;
         const remote = (c.request === 'attach' && c.mode === 'remote') || c.port !== undefined;
         if (remote) {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { toolPath } from '@warren/go-toolchain';
 import { toolsEnv } from '../gopls/go-env';
-import { GoDebugAdapter } from './go-debug-adapter';
+import { FailedDebugAdapter, GoDebugAdapter } from './go-debug-adapter';
 import { GoDebugSession } from './go-debug-session';
 import { checkConfiguration, GoDebugConfiguration } from './launch-config';
 import { pickProcess } from './pick-process';
@@ -43,15 +43,21 @@ export function registerDebug(ctx: vscode.ExtensionContext): void {
                 const settings = vscode.workspace.getConfiguration('go');
                 const adapter = new GoDebugAdapter();
                 const tracing = settings.get<boolean>('debug.trace', false);
-                const goSession = await GoDebugSession.start({
-                    configuration: session.configuration as GoDebugConfiguration,
-                    dlvPath: settings.get<string>('debug.dlvPath', '') || toolPath('dlv').path,
-                    env: { ...process.env, ...toolsEnv(settings.get('toolsEnvVars')).env },
-                    toIde: message => adapter.deliver(message),
-                    trace: tracing ? (direction, message) => traceChannel().appendLine(`${direction} ${JSON.stringify(message)}`) : undefined
-                });
-                adapter.attach(goSession);
-                return new vscode.DebugAdapterInlineImplementation(adapter);
+                try {
+                    const goSession = await GoDebugSession.start({
+                        configuration: session.configuration as GoDebugConfiguration,
+                        dlvPath: settings.get<string>('debug.dlvPath', '') || toolPath('dlv').path,
+                        env: { ...process.env, ...toolsEnv(settings.get('toolsEnvVars')).env },
+                        toIde: message => adapter.deliver(message),
+                        trace: tracing ? (direction, message) => traceChannel().appendLine(`${direction} ${JSON.stringify(message)}`) : undefined
+                    });
+                    adapter.attach(goSession);
+                    return new vscode.DebugAdapterInlineImplementation(adapter);
+                } catch (err) {
+                    // dlv did not start, or is not there to attach to: the session says why (FailedDebugAdapter).
+                    adapter.dispose();
+                    return new vscode.DebugAdapterInlineImplementation(new FailedDebugAdapter((err as Error).message));
+                }
             }
         })
     );

@@ -18,3 +18,30 @@ export function mendRequest(message: DapMessage): DapMessage {
     }
     return message;
 }
+
+/**
+ * Mends dlv's answers that the IDE would show without their reason.
+ *
+ * dlv answers a failed request (a launch of a package with no main, a program that does not build) with
+ * the message "Failed to launch" and its reason in body.error, marked showUser; Theia 1.74 shows only the
+ * message. The reason joins the message, so the notification says it, and goes to the Debug Console too.
+ */
+export function mendResponse(message: DapMessage): DapMessage[] {
+    const error = message.type === 'response' && message.success === false ? message.body?.error : undefined;
+    if (!error?.showUser || typeof error.format !== 'string') {
+        return [message];
+    }
+    const reason = formatDapMessage(error.format, error.variables);
+    const text = message.message && !reason.startsWith(message.message) ? `${message.message}: ${reason}` : reason;
+    return [debugConsoleError(text), { ...message, message: text }];
+}
+
+/** An output event that puts an error line in the Debug Console. */
+export function debugConsoleError(text: string): DapMessage {
+    return { seq: 0, type: 'event', event: 'output', body: { category: 'stderr', output: `${text}\n` } };
+}
+
+/** DAP's message format: {name} stands for variables[name]. */
+function formatDapMessage(format: string, variables: Record<string, unknown> = {}): string {
+    return format.replace(/\{(\w+)\}/g, (whole, name: string) => (name in variables ? String(variables[name]) : whole));
+}
