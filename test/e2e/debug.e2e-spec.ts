@@ -145,4 +145,38 @@ describe('Go debugging with dlv in chromium', () => {
         await page.locator('.theia-notification-message', { hasText: unreachable }).first().waitFor({ timeout: 30_000 });
         await inDebugConsole('Attach to nothing', unreachable);
     });
+
+    it('should list .vscode and .theia launch configurations side by side, and debug one with args, env and dlvFlags', async () => {
+        fs.mkdirSync(path.join(ide.workspace, '.theia'), { recursive: true });
+        fs.writeFileSync(path.join(ide.workspace, '.theia', 'launch.json'), JSON.stringify({
+            version: '0.2.0', configurations: [{ type: 'go', request: 'launch', name: 'Theia: hello', mode: 'debug', program: '${workspaceFolder}' }]
+        }));
+        const vscode = JSON.parse(fs.readFileSync(path.join(ide.workspace, '.vscode', 'launch.json'), 'utf8'));
+        vscode.configurations.push({
+            type: 'go', request: 'launch', name: 'VS Code: hello with args', mode: 'debug', program: '${workspaceFolder}',
+            args: ['gopher'], env: { WARREN_E2E: 'yes' }, dlvFlags: ['--check-go-version=false']
+        });
+        fs.writeFileSync(path.join(ide.workspace, '.vscode', 'launch.json'), JSON.stringify(vscode, null, 2));
+        await page.locator('.theia-notification-message', { hasText: 'Both .vscode/launch.json and .theia/launch.json hold launch configurations' })
+            .first().waitFor({ timeout: 30_000 });
+        // Both files' configurations are offered.
+        await page.keyboard.press('F1');
+        await page.locator('.quick-input-widget input').fill('debug ');
+        for (const name of ['Theia: hello', 'VS Code: hello with args', 'Debug greet']) {
+            await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
+        }
+        await page.keyboard.press('Escape');
+        await startConfiguration('VS Code: hello with args');
+        await eventually('stopped at the breakpoint in Greeting', async () => (await topFrame().innerText()).includes('main.Greeting') || undefined, 60_000);
+        // The program got the configuration's args.
+        if (!await page.locator('#debug-console').isVisible()) {
+            await page.keyboard.press('Control+Shift+Y');
+        }
+        await page.locator('#debug-console .monaco-editor').last().click();
+        await page.keyboard.type('os.Args[1]');
+        await page.keyboard.press('Enter');
+        await page.locator('#debug-console', { hasText: '"gopher"' }).first().waitFor({ timeout: 30_000 });
+        await page.keyboard.press('Shift+F5');
+        await main.locator('.theia-debug-top-stack-frame-line').waitFor({ state: 'detached', timeout: 30_000 });
+    });
 });

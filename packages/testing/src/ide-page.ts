@@ -1,5 +1,6 @@
 import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from './chromium';
+import { eventually } from './eventually';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO, TestIde } from './test-ide';
@@ -22,10 +23,16 @@ export class IdePage {
     async openFile(name: string, expectText: string): Promise<Locator> {
         const files = this.page.locator('#files');
         // On a first start the explorer opens a moment after the shell; later another view (Debug,
-        // Search) may hold the side bar: then bring the explorer back from the activity bar.
-        if (!await files.waitFor({ timeout: 5_000 }).then(() => true, () => false)) {
-            await this.page.locator('#shell-tab-explorer-view-container').click();
-            await files.waitFor({ timeout: 10_000 });
+        // Search) may hold the side bar: then bring the explorer back from the activity bar. Its icon
+        // toggles, so a click that crossed the explorer opening by itself (a slow machine) hid it: look again.
+        const shown = (ms: number): Promise<boolean> => files.waitFor({ timeout: ms }).then(() => true, () => false);
+        if (!await shown(5_000)) {
+            await eventually('the explorer shown', async () => {
+                if (!await files.isVisible()) {
+                    await this.page.locator('#shell-tab-explorer-view-container').click();
+                }
+                return await shown(3_000) || undefined;
+            }, 30_000);
         }
         await this.page.locator('#files .theia-TreeNode', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }).dblclick();
         const editor = this.page.locator('.theia-editor:visible .monaco-editor').first();
