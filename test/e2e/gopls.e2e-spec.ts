@@ -69,13 +69,11 @@ describe('Go editing with gopls in chromium', () => {
             text = await editorText(main);
             return /"strings"/.test(text) && /strings\.ToUpper\(/.test(text) ? text : undefined;
         }).catch(err => { throw new Error(`${err.message}; the editor shows:\n${text}`); });
-        // Give the call an argument so that the file compiles again: the cursor is still on its line.
+        // Give the call an argument so that the file compiles again: the cursor is still on its line. Inserted as
+        // text, as a paste would be: typed, "strings." opens suggestions that "(" could accept, and "(" auto-closes.
         await page.keyboard.press('End');
         await page.keyboard.press('Shift+Home');
-        // The suggestions that "strings." opens are closed before "(", which would otherwise accept one of them.
-        await page.keyboard.type('_ = strings.ToUpper');
-        await page.keyboard.press('Escape');
-        await page.keyboard.type('("x")');
+        await page.keyboard.insertText('_ = strings.ToUpper("x")');
         await eventually('the completed call', async () => (await editorText(main)).includes('strings.ToUpper("x")') || undefined);
     });
 

@@ -140,6 +140,7 @@ export class Informer<T extends k8s.KubernetesObject> {
         let gone = false;
         const request = await this.watch.watch(this.options.path, params, (type: string, object: T & { code?: number }) => {
             this.lastData = Date.now();
+            this.failures = 0; // the watch works again: the next failure waits the shortest time
             if (type === 'ERROR') {
                 gone = object.code === 410;
                 return;
