@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AddressInfo } from 'node:net';
+import { CHART, helmBinary } from '@warren/testing';
 import { checkClasses, parseClusterSettings, WORKSPACE_CRD } from '@warren/workspace-manager';
 // yaml is in the root node_modules already (lerna's and Theia's dependency): a reader for the rendered chart.
 import * as YAML from 'yaml';
@@ -18,16 +19,11 @@ import * as YAML from 'yaml';
  *   UPDATE_GOLDEN=1  rewrites helm/warren/ci/golden/*.yaml and the chart's CRD
  */
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CHART = path.join(ROOT, 'helm', 'warren');
 const CI = path.join(CHART, 'ci');
 const GOLDEN = path.join(CI, 'golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const NAMESPACE = 'warren';
 
-function helmBinary(): string {
-    const dir = child.execFileSync('bash', ['-c', '. packages/test-cluster/scripts/versions.sh && echo "$HELM_BIN"'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    return path.join(dir, 'helm');
-}
 const HELM = helmBinary();
 const helmMissing = fs.existsSync(HELM) ? false : `helm is not built at ${HELM} (packages/test-cluster builds it: scripts/test.sh without --skip-cluster)`;
 
