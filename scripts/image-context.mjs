@@ -29,6 +29,7 @@ const LOCAL_DIRS = {
     '@warren/workspace-api': 'packages/workspace-api',
     '@warren/go-workspace': 'packages/go-workspace',
     '@warren/welcome': 'packages/welcome',
+    '@warren/reconnect': 'packages/reconnect',
     '@warren/compressed-frontend': 'packages/compressed-frontend',
     '@warren/cli': 'packages/cli',
     '@warren/gateway': 'packages/gateway',
@@ -54,6 +55,7 @@ const TARGETS = {
             // Theia extensions: bundled into browser-app/lib; kept for anything that resolves their package.json.
             '@warren/go-workspace': { files: ['package.json', 'lib'], follow: [] },
             '@warren/welcome': { files: ['package.json', 'lib'], follow: [] },
+            '@warren/reconnect': { files: ['package.json', 'lib'], follow: [] },
             '@warren/compressed-frontend': { files: ['package.json', 'lib'], follow: [] }
         },
         omit: {},

@@ -66,6 +66,20 @@ export class IdePage {
         await this.page.locator('#theia-main-content-panel .lm-TabBar-tab.theia-mod-dirty', { hasText: fileName }).waitFor({ state: 'detached', timeout: 15_000 });
     }
 
+    /**
+     * Hovers `word` on the first line showing `lineText` of the active editor until a hover shows
+     * `expect`, as a person moves the mouse again when nothing came; resolves with the hover's text.
+     */
+    async hoverText(lineText: string, word: string, expect: string | RegExp, timeout = 60_000): Promise<string> {
+        const hover = this.page.locator('.monaco-hover:visible');
+        const editor = this.page.locator('.theia-editor:visible .monaco-editor').first();
+        return eventually(`a hover on ${word} showing ${expect}`, async () => {
+            await this.page.mouse.move(5, 5);
+            await editor.locator('.view-line', { hasText: lineText }).first().locator('span', { hasText: new RegExp(`^${word}$`) }).first().hover({ timeout: 5_000 });
+            return hover.getByText(expect).first().waitFor({ timeout: 5_000 }).then(() => hover.innerText(), () => undefined);
+        }, timeout);
+    }
+
     /** Opens a terminal from the menu, as a person would, and focuses it: the new one, whatever other terminals there are. */
     async newTerminal(): Promise<Locator> {
         const terminals = this.page.locator('.terminal-container .xterm');

@@ -22,6 +22,12 @@ export interface WarrenServe {
     output(): string;
     /** SIGKILL of `warren serve` alone, as a crash would do it: the IDEs keep running. */
     kill(): Promise<void>;
+    /**
+     * SIGTERM of `warren serve` and a new one on the same data folder, ports and arguments, as an
+     * operator's restart (an upgrade) does: the IDEs keep running and the new one adopts them.
+     * loginUrl, pid and output() are the new process's after it.
+     */
+    restart(): Promise<void>;
     stop(): Promise<void>;
 }
 
@@ -45,41 +51,37 @@ export async function startWarrenServe(extraArgs: string[] = [], options: Warren
     const grpcPort = await freePort();
     const args = [path.join(REPO, 'packages', 'cli', 'lib', 'main.js'), 'serve', '--data-dir', dataDir, '--port', String(port),
         '--grpc-port', String(grpcPort), '--metrics-port', '0', '--template', path.join(REPO, 'examples', 'hello'), ...extraArgs];
-    const asUser = options.user ? { uid: options.user.uid, gid: options.user.gid } : {};
     if (options.user) {
         fs.chownSync(tmp, options.user.uid, options.user.gid);
     }
-    const env = { ...process.env, GOTELEMETRY: 'off', ...(options.user ? { HOME: tmp, USER: 'nobody' } : {}), ...options.env };
-    const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env, ...asUser });
-    let out = '';
-    const loginUrl = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`warren serve printed no login link in 60 s:\n${out}`)), 60_000);
-        child.stdout!.on('data', (c: Buffer) => { out += c; });
-        child.stderr!.on('data', (c: Buffer) => {
-            out += c;
-            const link = /(http:\/\/localhost:\d+\/login\?token=\S+)/.exec(out);
-            if (link) {
-                clearTimeout(timer);
-                resolve(link[1]);
-            }
-        });
-        child.once('exit', code => { clearTimeout(timer); reject(new Error(`warren serve exited (${code}):\n${out}`)); });
-    });
+    const launched = await launch(args, options, tmp);
+    let child = launched.child;
+    let out = launched.out;
     const exited = (): Promise<unknown> => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise(resolve => child.once('exit', resolve)));
-    return {
-        loginUrl,
+    const serve: WarrenServe = {
+        loginUrl: launched.loginUrl,
         gateway: `http://localhost:${port}`,
         port,
         grpcAddress: `127.0.0.1:${grpcPort}`,
         dataDir,
         pid: child.pid!,
         files: (tenant, id) => path.join(dataDir, 'tenants', tenant, 'workspaces', id, 'files'),
-        output: () => out,
+        output: () => out.text,
         kill: async () => {
             const gone = exited();
             child.kill('SIGKILL');
             await gone;
             fs.rmSync(tmp, { recursive: true, force: true });
+        },
+        restart: async () => {
+            const gone = exited();
+            child.kill('SIGTERM');
+            await gone;
+            const again = await launch(args, options, tmp);
+            child = again.child;
+            out = again.out;
+            serve.loginUrl = again.loginUrl;
+            serve.pid = child.pid!;
         },
         stop: async () => {
             // Workspaces first: the IDEs outlive the manager by design (the next start adopts them).
@@ -90,6 +92,29 @@ export async function startWarrenServe(extraArgs: string[] = [], options: Warren
             fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
         }
     };
+    return serve;
+}
+
+/** Spawns `warren serve` and resolves once it printed its login link; out.text grows with its output. */
+async function launch(args: string[], options: WarrenServeOptions, tmp: string): Promise<{ child: ChildProcess; out: { text: string }; loginUrl: string }> {
+    const asUser = options.user ? { uid: options.user.uid, gid: options.user.gid } : {};
+    const env = { ...process.env, GOTELEMETRY: 'off', ...(options.user ? { HOME: tmp, USER: 'nobody' } : {}), ...options.env };
+    const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env, ...asUser });
+    const out = { text: '' };
+    const loginUrl = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`warren serve printed no login link in 60 s:\n${out.text}`)), 60_000);
+        child.stdout!.on('data', (c: Buffer) => { out.text += c; });
+        child.stderr!.on('data', (c: Buffer) => {
+            out.text += c;
+            const link = /(http:\/\/localhost:\d+\/login\?token=\S+)/.exec(out.text);
+            if (link) {
+                clearTimeout(timer);
+                resolve(link[1]);
+            }
+        });
+        child.once('exit', code => { clearTimeout(timer); reject(new Error(`warren serve exited (${code}):\n${out.text}`)); });
+    });
+    return { child, out, loginUrl };
 }
 
 /**
