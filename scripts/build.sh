@@ -8,8 +8,9 @@ npx --no-install proto-loader-gen-types --longs=String --enums=String --defaults
   --outDir=packages/workspace-api/src/generated packages/workspace-api/proto/warren/workspace/v1/workspace.proto > /dev/null
 info "compiling TypeScript (tsc -b)..."
 npx --no-install tsc -b
-info "preparing plugins/go..."
+info "preparing plugins/go and plugins/json..."
 (cd plugins/go && node scripts/copy-grammar.js | sed 's/^/    /')
+(cd plugins/json && node scripts/copy-grammar.js | sed 's/^/    /')
 info "bundling the IDE (theia build --mode production)..."
 (cd browser-app && npx --no-install theia build --mode production 2>&1 | grep -E 'Finished|error|Error' | sed 's/^/    /')
 [ -f browser-app/lib/backend/main.js ] || die "theia build did not produce browser-app/lib/backend/main.js"

@@ -24,6 +24,7 @@ const dest = path.resolve(destArg);
 const LOCAL_DIRS = {
     '@warren/browser-app': 'browser-app',
     'warren-go': 'plugins/go',
+    'json-language-features': 'plugins/json',
     '@warren/ide-launcher': 'packages/ide-launcher',
     '@warren/go-toolchain': 'packages/go-toolchain',
     '@warren/workspace-api': 'packages/workspace-api',
@@ -48,6 +49,7 @@ const TARGETS = {
         packages: {
             '@warren/browser-app': { files: ['package.json', 'lib', 'src-gen', 'resources'], follow: [] },
             'warren-go': { files: ['package.json', 'lib', 'syntaxes', 'language-configuration.json', 'go.mod.language-configuration.json', 'README.md'], follow: ['*'] },
+            'json-language-features': { files: ['package.json', 'lib', 'syntaxes', 'language-configuration.json', 'README.md'], follow: ['*'] },
             '@warren/ide-launcher': { files: ['package.json', 'lib'], follow: ['*'] },
             '@warren/go-toolchain': { files: ['package.json', 'lib'], follow: ['*'] },
             // The launcher and the IDE load only lib/ide-contract.js of it, which has no dependencies (no gRPC).
@@ -77,7 +79,7 @@ const TARGETS = {
         },
         omit: { 'prebuild-install': 'better-sqlite3\'s install script downloads prebuilt binaries with it; nothing requires it at run time' },
         rebuild: ['better-sqlite3'],
-        forbid: [/^@theia\//, /^@warren\/browser-app$/, /^warren-go$/]
+        forbid: [/^@theia\//, /^@warren\/browser-app$/, /^warren-go$/, /^json-language-features$/]
     }
 };
 
