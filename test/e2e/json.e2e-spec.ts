@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Locator, Page } from 'playwright-core';
-import { IdePage, startTestIde, TestIde } from '@warren/testing';
+import { eventually, IdePage, startTestIde, TestIde } from '@warren/testing';
 
 const SETTINGS = `{
   // Warren reads the .vscode folder first.
@@ -106,5 +106,31 @@ describe('JSON files in the IDE', () => {
         await problems().getByText('Comments are not permitted in JSON.').first().waitFor({ timeout: 30_000 });
         await ui.openFile('go.mod', 'module');
         await statusBar('Go Module File').waitFor({ timeout: 30_000 });
+    });
+});
+
+describe('Open Configurations in a workspace with no launch.json', () => {
+    let ide: TestIde;
+    let ui: IdePage;
+
+    before(async () => {
+        ide = await startTestIde();
+        fs.rmSync(path.join(ide.workspace, '.vscode'), { recursive: true });
+        ui = await IdePage.open(ide);
+    });
+
+    after(async () => {
+        await ui?.close('json-open-configurations');
+        await ide?.dispose();
+    });
+
+    it('should create launch.json in .vscode, as VS Code does, not in .theia', async () => {
+        await ui.page.locator('#files .theia-TreeNode', { hasText: 'main.go' }).first().waitFor({ timeout: 30_000 });
+        await ui.runCommand('Debug: Open Configurations');
+        const file = path.join(ide.workspace, '.vscode', 'launch.json');
+        await eventually('.vscode/launch.json on disk', () => fs.existsSync(file) || undefined, 30_000);
+        assert.match(fs.readFileSync(file, 'utf8'), /"configurations"/);
+        assert.equal(fs.existsSync(path.join(ide.workspace, '.theia')), false, 'nothing in .theia');
+        await ui.page.locator('#theia-main-content-panel .lm-TabBar-tab', { hasText: 'launch.json' }).first().waitFor({ timeout: 30_000 });
     });
 });

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { ensureCacheProg } from './cacheprog';
 import { ToolchainError } from './errors';
 import { findGo } from './find-go';
 import { formatGoVersion } from './go-version';
@@ -7,7 +8,8 @@ import { bootstrapToolchain, describeToolchain, Toolchain } from './toolchain';
 const USAGE = `usage: warren-go-tools <command> [--json]
 
 commands:
-  install   find go, install the pinned gopls and dlv into the cache if missing, and report them
+  install   find go, install the pinned gopls and dlv into the cache if missing (and build
+            warren-gocacheprog, the workspaces' shared build cache), and report them
   status    report go, gopls and dlv without installing anything
   check-go  only check that go is there and new enough`;
 
@@ -26,9 +28,15 @@ async function main(argv: string[]): Promise<number> {
     const json = argv.includes('--json');
     const command = argv.find(a => !a.startsWith('-'));
     switch (command) {
-        case 'install':
-            report(await bootstrapToolchain(process.env, line => console.log(`  ${line}`)), json);
+        case 'install': {
+            const t = await bootstrapToolchain(process.env, line => console.log(`  ${line}`));
+            const cacheProg = await ensureCacheProg(t.go, process.env, line => console.log(`  ${line}`));
+            report(t, json);
+            if (!json) {
+                console.log(`  ${'warren-gocacheprog'} ${cacheProg}`);
+            }
             return 0;
+        }
         case 'status': {
             const t = await describeToolchain();
             report(t, json);

@@ -1,4 +1,5 @@
 export * from './cache-dir';
+export * from './cacheprog';
 export * from './errors';
 export * from './executable';
 export * from './find-go';

@@ -79,6 +79,28 @@ describe('the IDE sandbox', { skip: process.getuid?.() !== 0 ? 'needs root (bwra
         assert.equal(fs.statSync(path.join(spec.writable[0], 'f')).uid, uid);
     });
 
+    it('should show a read-only folder inside the hidden data folder (the tenant\'s shared Go build cache), read-only', () => {
+        const shared = path.join(tmp, 'data', 'tenants', 't', 'go-build-cache');
+        fs.mkdirSync(shared, { recursive: true });
+        fs.writeFileSync(path.join(shared, 'entry'), 'shared entry\n', { mode: 0o644 });
+        const [command, ...args] = sandboxCommand({ ...spec, readOnly: [...spec.readOnly, shared] },
+            ['/bin/sh', '-c', `cat ${shared}/entry; echo x > ${shared}/entry || echo shared-read-only; cat ${path.join(tmp, 'data', 'secret')} || echo no-secret`], '/');
+        const out = spawnSync(command, args, { env: { PATH: '/usr/bin:/bin' }, encoding: 'utf8' });
+        const text = `${out.stdout}${out.stderr}`;
+        for (const expected of ['shared entry', 'shared-read-only', 'no-secret']) {
+            assert.match(text, new RegExp(`^${expected}$`, 'm'), `${expected} in:\n${text}`);
+        }
+        assert.equal(fs.readFileSync(path.join(shared, 'entry'), 'utf8'), 'shared entry\n');
+    });
+
+    it('should show the home folder where homeAt says, named so in /etc/passwd', () => {
+        const [command, ...args] = sandboxCommand({ ...spec, homeAt: `/home/${TEST_USER}` },
+            ['/bin/sh', '-c', `echo at-home > /home/${TEST_USER}/from-inside && grep ${TEST_USER} /etc/passwd`], '/');
+        const out = spawnSync(command, args, { env: { PATH: '/usr/bin:/bin' }, encoding: 'utf8' });
+        assert.match(`${out.stdout}${out.stderr}`, new RegExp(`:/home/${TEST_USER}:/bin/bash$`, 'm'));
+        assert.equal(fs.readFileSync(path.join(spec.home, 'from-inside'), 'utf8'), 'at-home\n', 'the host folder is what shows there');
+    });
+
     it('should show only its own processes, and keep bwrap\'s environment from the tenant', () => {
         const out = inSandbox('ps -e -o pid= -o comm= ; cat /proc/1/environ || echo no-environ', { OPERATOR_SECRET: 'x' });
         const processes = out.split('\n').filter(line => /^\s*\d+ /.test(line));

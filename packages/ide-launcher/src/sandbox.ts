@@ -10,11 +10,17 @@ export interface SandboxSpec {
     userName: string;
     /** The user's home folder (one of writable). */
     home: string;
+    /**
+     * Where the home folder shows inside (default: its own path). The same for all of a tenant's
+     * workspaces, so that the module cache's paths, and so the build actions of its packages, are the
+     * same in each: the tenant's shared Go build cache then serves them (doc/go-build-cache.md).
+     */
+    homeAt?: string;
     /** The sandbox's host name: the workspace's id. */
     hostname: string;
     /** Folders the IDE writes (the workspace's files, home, IDE settings), at the same path inside. */
     writable: string[];
-    /** Folders it reads (the Go toolchain, Warren's IDE and tools), at the same path inside. */
+    /** Folders it reads (the Go toolchain, Warren's IDE and tools, its tenant's shared Go build cache), at the same path inside. */
     readOnly: string[];
     /** Host folders hidden behind an empty tmpfs (the data folder, when a read-only folder holds it). */
     hidden: string[];
@@ -82,24 +88,28 @@ export function sandboxCommand(spec: SandboxSpec, command: string[], cwd: string
     args.push('--bind', spec.tmp, '/tmp');
     const readOnly: string[] = ['/usr', '/proc', '/dev'];
     const made = new Set<string>(['/etc', '/tmp']);
-    const bind = (flag: string, dir: string): void => {
-        const target = path.resolve(dir);
+    const bind = (flag: string, dir: string, at = dir): void => {
+        const source = path.resolve(dir);
+        const target = path.resolve(at);
         if (flag === '--ro-bind' && within(target, readOnly)) {
             return; // already visible, read-only, through a folder above it
         }
-        args.push(...parentsOf(target, readOnly, made), flag, target, target);
+        args.push(...parentsOf(target, readOnly, made), flag, source, target);
         made.add(target);
         if (flag === '--ro-bind') {
             readOnly.push(target);
         }
     };
-    spec.readOnly.forEach(dir => bind('--ro-bind', dir));
+    // A read-only folder inside a hidden one (the tenant's shared Go build cache in the data folder) is bound after the tmpfs that hides it.
+    const insideHidden = (dir: string): boolean => within(path.resolve(dir), spec.hidden.map(h => path.resolve(h)));
+    spec.readOnly.filter(dir => !insideHidden(dir)).forEach(dir => bind('--ro-bind', dir));
     for (const dir of spec.hidden) {
         const target = path.resolve(dir);
         args.push(...parentsOf(target, readOnly, made), '--perms', '0755', '--tmpfs', target);
         made.add(target);
     }
-    spec.writable.forEach(dir => bind('--bind', dir));
+    spec.readOnly.filter(insideHidden).forEach(dir => bind('--ro-bind', dir));
+    spec.writable.forEach(dir => bind('--bind', dir, dir === spec.home ? spec.homeAt ?? dir : dir));
     if (spec.network) {
         // pasta's tun device, in a folder closed to the tenant.
         args.push('--perms', '0755', '--dir', '/run', '--perms', '0700', '--tmpfs', '/run/warren',
@@ -142,7 +152,7 @@ function readLink(file: string): string | undefined {
 /** The sandbox's passwd or group file: root, the tenant and nobody; the host's other users are none of its business. */
 function writeEtc(spec: SandboxSpec, name: 'passwd' | 'group'): string {
     const text = name === 'passwd'
-        ? `root:x:0:0:root:/root:/usr/sbin/nologin\n${spec.userName}:x:${spec.uid}:${spec.gid}:Warren tenant:${spec.home}:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`
+        ? `root:x:0:0:root:/root:/usr/sbin/nologin\n${spec.userName}:x:${spec.uid}:${spec.gid}:Warren tenant:${spec.homeAt ?? spec.home}:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`
         : `root:x:0:\n${spec.userName}:x:${spec.gid}:\nnogroup:x:65534:\n`;
     fs.mkdirSync(spec.etcDir, { recursive: true });
     const file = path.join(spec.etcDir, name);

@@ -52,6 +52,8 @@ export interface ManagerOptions {
     sandbox?: boolean;
     /** Only this tenant may run workspaces: set where IDEs are not sandboxed. */
     onlyTenant?: string;
+    /** Each tenant's workspaces read a shared Go build cache (local provider; default on; doc/go-build-cache.md). */
+    sharedGoCache?: boolean;
     /** Cluster mode: workspaces as pods, the Workspace resource as the store, a Lease for the reconciler (doc/cluster.md). */
     kubernetes?: KubernetesModeOptions;
 }
@@ -141,7 +143,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
             ownerUid: ref => cluster!.store.uidOf(ref.tenant, ref.id), ideSecret: ref => workspaceTokens.ideSecret(ref.tenant, ref.id),
             token: ref => workspaceTokens.token(ref.tenant, ref.id), activityUrl: () => activityUrl, heartbeatSeconds, log
         }) : new LocalProvider({
-            dataDir: options.dataDir, templateDir: options.templateDir, sandbox: options.sandbox, onlyTenant: options.onlyTenant,
+            dataDir: options.dataDir, templateDir: options.templateDir, sandbox: options.sandbox, onlyTenant: options.onlyTenant, sharedGoCache: options.sharedGoCache,
             secretOf: ws => workspaceTokens.ideSecret(ws.tenant, ws.id), hostPorts: [heartbeatPort],
             workspaceEnv: ws => ({
                 [IDE_ENV.activityUrl]: activityUrl,

@@ -81,7 +81,12 @@ describe('Reconciler with the local provider', () => {
         assert.ok(fs.existsSync(path.join(provider.paths(running).files, 'main.go')), 'the template was copied');
         assert.ok(running.status.conditions.some(c => /NotApplied: cpu 2 is not limited by the local provider/.test(c)), 'what was not applied is said');
         const environ = fs.readFileSync(`/proc/${running.status.runtimeId}/environ`, 'utf8').split('\0');
-        assert.ok(environ.includes(`GOPATH=${path.join(provider.paths(running).home, 'go')}`));
+        // Sandboxed (as root), the home shows at /home/<tenant's user>, the same in every workspace of the tenant.
+        const home = process.getuid?.() === 0 ? /^\/home\/warren-[a-z0-9-]+$/ : new RegExp(`^${provider.paths(running).home}$`);
+        const gopath = environ.find(e => e.startsWith('GOPATH='))?.slice('GOPATH='.length) ?? '';
+        assert.match(path.dirname(gopath), home, `GOPATH=${gopath}`);
+        const cacheProg = environ.find(e => e.startsWith('GOCACHEPROG='));
+        assert.ok(cacheProg?.includes(` -shared ${provider.goCaches(running).shared}`), `the tenant's shared build cache: ${cacheProg}`);
         assert.ok(environ.includes('GOMEMLIMIT=2048MiB'), 'half of the class\'s 4Gi');
         assert.ok(environ.includes('GOFLAGS=-mod=mod'), 'the workspace\'s Go settings');
     });

@@ -6,10 +6,11 @@ import { promisify } from 'util';
 import { Worker } from 'worker_threads';
 import { DNS_LABEL, IDE_IDENTITY_PATH, IDE_NONCE_HEADER, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
 import { defaultAppDir, freePort, ideProvesIdentity, SandboxSpec, spawnIde, stopProcessGroup } from '@warren/ide-launcher';
-import { locateGo, warrenCacheDir } from '@warren/go-toolchain';
+import { cacheProgPath, locateGo, warrenCacheDir } from '@warren/go-toolchain';
 import { memoryBytes, WorkspaceClass } from '../classes';
 import { Observation } from '../lifecycle/phase';
 import { WorkspaceRecord } from '../model';
+import { publishInWorker } from './go-build-cache';
 import { findIdeProcesses, IdeProcess, isIdeOf } from './ide-processes';
 import { Provider, RuntimeFacts, WorkspaceRef } from './provider';
 import { TenantUser, TenantUsers } from './tenant-users';
@@ -36,6 +37,11 @@ export interface LocalProviderOptions {
     pollMs?: number;
     /** More environment for one workspace's IDE (where to send heartbeats and the workspace's token). */
     workspaceEnv?: (ws: WorkspaceRecord) => Record<string, string>;
+    /**
+     * The go command of each workspace reads its tenant's shared build cache after its own, through
+     * warren-gocacheprog (built by `warren-go-tools install`); default on where that is built (doc/go-build-cache.md).
+     */
+    sharedGoCache?: boolean;
 }
 
 /** What is kept on disk of a launched IDE, written right after the launch, so that a restarted manager can adopt it. */
@@ -71,10 +77,14 @@ export class LocalProvider implements Provider {
     protected scan?: { at: number; found: Map<WorkspaceKey, IdeProcess[]> };
     protected readonly sandboxed: boolean;
     protected readonly users = new TenantUsers();
+    /** warren-gocacheprog, where the shared Go build cache is on. */
+    protected readonly cacheProg?: string;
 
     constructor(protected readonly options: LocalProviderOptions) {
         this.dataDir = path.resolve(options.dataDir);
         this.sandboxed = options.sandbox ?? process.getuid?.() === 0;
+        const cacheProg = options.sharedGoCache === false ? undefined : cacheProgPath(options.env ?? process.env);
+        this.cacheProg = cacheProg && fs.existsSync(cacheProg) ? cacheProg : undefined;
         // Processes this manager launched report their exit; adopted ones are polled.
         this.poll = setInterval(() => this.checkAdopted(), options.pollMs ?? 2_000);
         this.poll.unref();
@@ -92,6 +102,11 @@ export class LocalProvider implements Provider {
             root, files: path.join(root, 'files'), home: path.join(root, 'home'), config: path.join(root, 'ide-config'),
             tmp: path.join(root, 'tmp'), etc: path.join(root, 'sandbox-etc'), log: path.join(root, 'logs', 'ide.log'), runtime: path.join(root, 'runtime.json')
         };
+    }
+
+    /** The tenant's shared Go build cache (read-only to its workspaces) and a workspace's own (in its HOME), on this machine. */
+    goCaches(ws: WorkspaceRef): { shared: string; own: string } {
+        return { shared: path.join(this.dataDir, 'tenants', ws.tenant, 'go-build-cache'), own: path.join(this.paths(ws).home, '.cache', 'warren-go-build') };
     }
 
     async observe(ws: WorkspaceRecord): Promise<Observation & RuntimeFacts> {
@@ -171,10 +186,11 @@ export class LocalProvider implements Provider {
             return;
         }
         this.exits.delete(key);
+        await this.publishGoCaches(ws.tenant);
         const port = await freePort();
         const sandbox = this.sandboxed ? await this.sandboxOf(ws, await this.users.ensure(ws.tenant), port) : undefined;
         const ide = await spawnIde({
-            workspace: p.files, configDir: p.config, port, env: this.environment(ws, cls, p.home), logFile: p.log,
+            workspace: p.files, configDir: p.config, port, env: this.environment(ws, cls, sandbox?.homeAt ?? p.home), logFile: p.log,
             secret: this.options.secretOf?.(ws), sandbox
         });
         // Written down at once: if the manager dies now, the next one adopts this IDE instead of launching another.
@@ -207,6 +223,26 @@ export class LocalProvider implements Provider {
         await Promise.all([...pids].map(pid => stopProcessGroup(pid, 10_000, { untilReaped: false })));
         // The last scan saw them alive: it must not bring them back as strays.
         this.scan = undefined;
+        await this.publishGoCaches(ref.tenant, [ref]);
+    }
+
+    /**
+     * Copies into the tenant's shared Go build cache what its workspaces built since (by default all of
+     * them: a start publishes what the tenant's running workspaces built, so a new one finds it).
+     * Never fails a start or a stop: the shared cache only saves time.
+     */
+    protected async publishGoCaches(tenant: string, refs?: WorkspaceRef[]): Promise<void> {
+        if (!this.cacheProg) {
+            return;
+        }
+        const shared = this.goCaches({ tenant, id: 'x' }).shared;
+        await fs.promises.mkdir(shared, { recursive: true });
+        await fs.promises.chmod(shared, 0o755); // the sandbox shows it to the tenant's user; the control plane's umask is 077
+        const dir = path.join(this.dataDir, 'tenants', tenant, 'workspaces');
+        const ids = refs?.map(r => r.id) ?? await fs.promises.readdir(dir).catch(() => []);
+        for (const id of ids.filter(id => DNS_LABEL.test(id))) {
+            await publishInWorker(this.goCaches({ tenant, id }).own, shared).catch(() => undefined);
+        }
     }
 
     async remove(ref: WorkspaceRef): Promise<void> {
@@ -319,8 +355,11 @@ export class LocalProvider implements Provider {
         if (go) {
             readOnly.push(path.dirname(path.dirname(fs.realpathSync(go))));
         }
+        if (this.cacheProg) {
+            readOnly.push(this.goCaches(ws).shared);
+        }
         return {
-            uid: user.uid, gid: user.gid, userName: user.name, home: p.home, hostname: ws.id,
+            uid: user.uid, gid: user.gid, userName: user.name, home: p.home, homeAt: `/home/${user.name}`, hostname: ws.id,
             writable: [p.files, p.home, p.config], readOnly: readOnly.filter(dir => fs.existsSync(dir)), hidden: [this.dataDir], tmp: p.tmp, etcDir: p.etc,
             network: { listenPort: port, hostPorts: this.options.hostPorts ?? [] }
         };
@@ -347,6 +386,7 @@ export class LocalProvider implements Provider {
             GOPATH: path.join(home, 'go'),
             GOMODCACHE: path.join(home, 'go', 'pkg', 'mod'),
             GOCACHE: path.join(home, '.cache', 'go-build'),
+            ...(this.cacheProg ? { GOCACHEPROG: goCacheProgCommand(this.cacheProg, { own: path.join(home, '.cache', 'warren-go-build'), shared: this.goCaches(ws).shared }) } : {}),
             ...ws.goEnv,
             ...this.options.workspaceEnv?.(ws)
         };
@@ -377,6 +417,12 @@ export class LocalProvider implements Provider {
     protected fire(ref: WorkspaceRef): void {
         this.listeners.forEach(l => l(ref.tenant, ref.id));
     }
+}
+
+/** GOCACHEPROG's value: the go command splits it into words, and a quoted path stays one. */
+function goCacheProgCommand(binary: string, caches: { shared: string; own: string }): string {
+    const quote = (word: string): string => (/[\s'"]/.test(word) ? `"${word.replace(/"/g, '')}"` : word);
+    return [binary, '-dir', caches.own, '-shared', caches.shared].map(quote).join(' ');
 }
 
 /** What of Warren's installation an IDE runs: the Theia application, its packages and extensions, the plugins. */

@@ -1,0 +1,3 @@
+module warren.dev/gocacheprog
+
+go 1.24
