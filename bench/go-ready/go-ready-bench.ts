@@ -67,6 +67,8 @@ async function newWorkspace(dashboard: DashboardPage, serve: WarrenServe, id: st
     const goReadyMs = round(performance.now() - t0);
     await ide.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(ide.page.url()).origin });
     const terminal = await ide.newTerminal();
+    // Keys typed before the shell reads its terminal are lost: wait for its prompt.
+    await eventually(`the shell's prompt in ${id}'s terminal`, async () => /\$\s*$/.test((await ide.terminalText(terminal)).trimEnd() + ' ') || undefined, 60_000, 500);
     const firstGoTestMs = await goTestInTerminal(ide, terminal, serve, id);
     const warmGoTestMs = await goTestInTerminal(ide, terminal, serve, id);
     await ide.page.close();
