@@ -126,7 +126,9 @@ describe('Open Configurations in a workspace with no launch.json', () => {
 
     it('should create launch.json in .vscode, as VS Code does, not in .theia', async () => {
         await ui.page.locator('#files .theia-TreeNode', { hasText: 'main.go' }).first().waitFor({ timeout: 30_000 });
-        await ui.runCommand('Debug: Open Configurations');
+        // From the Run menu, as in VS Code.
+        await ui.page.locator('.lm-MenuBar-item', { hasText: 'Run' }).click();
+        await ui.page.locator('.lm-Menu-item', { hasText: 'Open Configurations' }).first().click();
         const file = path.join(ide.workspace, '.vscode', 'launch.json');
         await eventually('.vscode/launch.json on disk', () => fs.existsSync(file) || undefined, 30_000);
         assert.match(fs.readFileSync(file, 'utf8'), /"configurations"/);

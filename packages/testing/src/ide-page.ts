@@ -105,9 +105,12 @@ export class IdePage {
 
     /** Runs a command by its label through the command palette (F1). */
     async runCommand(label: string): Promise<void> {
-        await this.page.keyboard.press('F1');
         const input = this.page.locator('.quick-input-widget input');
-        await input.waitFor({ timeout: 10_000 });
+        // A workbench that has just started may not have taken the keyboard yet: press again until the palette shows.
+        await eventually('the command palette', async () => {
+            await this.page.keyboard.press('F1');
+            return input.waitFor({ timeout: 3_000 }).then(() => true, () => undefined);
+        }, 30_000);
         await input.fill(`>${label}`);
         await this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
     }
