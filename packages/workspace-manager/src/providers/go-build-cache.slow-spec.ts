@@ -79,4 +79,19 @@ describe('the shared Go build cache', () => {
         ]);
         assert.deepEqual(fs.readdirSync(path.join(shared, 'o')), []);
     });
+
+    it('should copy only files owned by the workspace\'s user (not another tenant\'s cache behind a link above them)', { skip: process.getuid?.() !== 0 ? 'needs root (files of another uid)' : false }, () => {
+        const own = path.join(tmp, 'own-other-tenant');
+        const shared = path.join(tmp, 'shared-other-tenant');
+        fs.mkdirSync(path.join(own, 'a'), { recursive: true });
+        fs.mkdirSync(path.join(own, 'o'), { recursive: true });
+        const body = Buffer.from('another tenant\'s compiled package');
+        const output = require('node:crypto').createHash('sha256').update(body).digest('hex');
+        fs.writeFileSync(path.join(own, 'o', output), body);
+        fs.writeFileSync(path.join(own, 'a', 'a'.repeat(64)), `${output} ${body.length} 1\n`);
+        fs.chownSync(path.join(own, 'o', output), 12345, 12345);
+        fs.chownSync(path.join(own, 'a', 'a'.repeat(64)), 12345, 12345);
+        assert.deepEqual(publishEntries(own, shared, 23456).refused, [`${'a'.repeat(64)}: owned by uid 12345, not by the workspace's user`]);
+        assert.equal(publishEntries(own, shared, 12345).published, 1, 'its own user\'s files are published');
+    });
 });

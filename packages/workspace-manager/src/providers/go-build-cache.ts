@@ -24,8 +24,13 @@ export interface PublishResult {
     refused: string[];
 }
 
-/** Copies the entries of a workspace's own cache that the shared cache lacks; run off the event loop by publishInWorker. */
-export function publishEntries(own: string, shared: string): PublishResult {
+/**
+ * Copies the entries of a workspace's own cache that the shared cache lacks; run off the event loop by
+ * publishInWorker. ownerUid: the tenant's user. Each file read must belong to it, whatever links the
+ * tenant put in the folders above (another tenant's cache, a file of the host): what it could not
+ * write itself is never copied.
+ */
+export function publishEntries(own: string, shared: string, ownerUid?: number): PublishResult {
     const result: PublishResult = { published: 0, known: 0, refused: [] };
     let names: string[];
     try {
@@ -50,7 +55,7 @@ export function publishEntries(own: string, shared: string): PublishResult {
             result.known++;
             continue;
         }
-        const problem = publishEntry(own, shared, name);
+        const problem = publishEntry(own, shared, name, ownerUid);
         if (problem) {
             result.refused.push(`${name}: ${problem}`);
         } else {
@@ -60,8 +65,8 @@ export function publishEntries(own: string, shared: string): PublishResult {
     return result;
 }
 
-function publishEntry(own: string, shared: string, action: string): string | undefined {
-    const line = readRegularFile(path.join(own, 'a', action), 1024);
+function publishEntry(own: string, shared: string, action: string, ownerUid: number | undefined): string | undefined {
+    const line = readRegularFile(path.join(own, 'a', action), 1024, ownerUid);
     if (typeof line !== 'object') {
         return line;
     }
@@ -75,7 +80,7 @@ function publishEntry(own: string, shared: string, action: string): string | und
     }
     const target = path.join(shared, 'o', output);
     if (!fs.existsSync(target)) {
-        const body = readRegularFile(path.join(own, 'o', output), size);
+        const body = readRegularFile(path.join(own, 'o', output), size, ownerUid);
         if (typeof body !== 'object') {
             return body;
         }
@@ -88,8 +93,8 @@ function publishEntry(own: string, shared: string, action: string): string | und
     return undefined;
 }
 
-/** The file's contents if it is a regular file (not a link: O_NOFOLLOW) of at most max bytes; else why not. */
-function readRegularFile(file: string, max: number): Buffer | string {
+/** The file's contents if it is a regular file (not a link: O_NOFOLLOW) of at most max bytes, owned by ownerUid; else why not. */
+function readRegularFile(file: string, max: number, ownerUid: number | undefined): Buffer | string {
     let fd: number;
     try {
         fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
@@ -100,6 +105,9 @@ function readRegularFile(file: string, max: number): Buffer | string {
         const stat = fs.fstatSync(fd);
         if (!stat.isFile()) {
             return 'not a regular file';
+        }
+        if (ownerUid !== undefined && stat.uid !== ownerUid) {
+            return `owned by uid ${stat.uid}, not by the workspace's user`;
         }
         if (stat.size > max) {
             return `larger than ${max} bytes`;
@@ -120,9 +128,9 @@ function writeAtomic(file: string, data: Buffer): void {
 }
 
 /** publishEntries on a thread of its own: hashing a build's outputs (tens of MB) would hold the gateway up. */
-export function publishInWorker(own: string, shared: string): Promise<PublishResult> {
+export function publishInWorker(own: string, shared: string, ownerUid?: number): Promise<PublishResult> {
     return new Promise((resolve, reject) => {
-        const worker = new Worker(__filename, { workerData: { own, shared } satisfies PublishJob });
+        const worker = new Worker(__filename, { workerData: { own, shared, ownerUid } satisfies PublishJob });
         worker.once('message', resolve);
         worker.once('error', reject);
         worker.once('exit', code => reject(new Error(`the publishing thread exited (${code})`)));
@@ -132,10 +140,11 @@ export function publishInWorker(own: string, shared: string): Promise<PublishRes
 interface PublishJob {
     own: string;
     shared: string;
+    ownerUid?: number;
 }
 
 // This file is also publishInWorker's thread.
 if (!isMainThread && parentPort && typeof (workerData as Partial<PublishJob>)?.own === 'string') {
     const job = workerData as PublishJob;
-    parentPort.postMessage(publishEntries(job.own, job.shared));
+    parentPort.postMessage(publishEntries(job.own, job.shared, job.ownerUid));
 }

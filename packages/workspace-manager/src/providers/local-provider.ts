@@ -240,8 +240,10 @@ export class LocalProvider implements Provider {
         await fs.promises.chmod(shared, 0o755); // the sandbox shows it to the tenant's user; the control plane's umask is 077
         const dir = path.join(this.dataDir, 'tenants', tenant, 'workspaces');
         const ids = refs?.map(r => r.id) ?? await fs.promises.readdir(dir).catch(() => []);
+        // What is published must be the tenant's own writing: the files read must belong to its user.
+        const owner = this.sandboxed ? (await this.users.ensure(tenant)).uid : process.getuid?.();
         for (const id of ids.filter(id => DNS_LABEL.test(id))) {
-            await publishInWorker(this.goCaches({ tenant, id }).own, shared).catch(() => undefined);
+            await publishInWorker(this.goCaches({ tenant, id }).own, shared, owner).catch(() => undefined);
         }
     }
 
