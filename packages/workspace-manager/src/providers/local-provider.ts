@@ -106,7 +106,11 @@ export class LocalProvider implements Provider {
 
     /** The tenant's shared Go build cache (read-only to its workspaces) and a workspace's own (in its HOME), on this machine. */
     goCaches(ws: WorkspaceRef): { shared: string; own: string } {
-        return { shared: path.join(this.dataDir, 'tenants', ws.tenant, 'go-build-cache'), own: path.join(this.paths(ws).home, '.cache', 'warren-go-build') };
+        return { shared: this.sharedGoCache(ws.tenant), own: path.join(this.paths(ws).home, '.cache', 'warren-go-build') };
+    }
+
+    protected sharedGoCache(tenant: string): string {
+        return path.join(this.dataDir, 'tenants', tenant, 'go-build-cache');
     }
 
     async observe(ws: WorkspaceRecord): Promise<Observation & RuntimeFacts> {
@@ -235,7 +239,7 @@ export class LocalProvider implements Provider {
         if (!this.cacheProg) {
             return;
         }
-        const shared = this.goCaches({ tenant, id: 'x' }).shared;
+        const shared = this.sharedGoCache(tenant);
         await fs.promises.mkdir(shared, { recursive: true });
         await fs.promises.chmod(shared, 0o755); // the sandbox shows it to the tenant's user; the control plane's umask is 077
         const dir = path.join(this.dataDir, 'tenants', tenant, 'workspaces');
@@ -358,7 +362,7 @@ export class LocalProvider implements Provider {
             readOnly.push(path.dirname(path.dirname(fs.realpathSync(go))));
         }
         if (this.cacheProg) {
-            readOnly.push(this.goCaches(ws).shared);
+            readOnly.push(this.sharedGoCache(ws.tenant));
         }
         return {
             uid: user.uid, gid: user.gid, userName: user.name, home: p.home, homeAt: `/home/${user.name}`, hostname: ws.id,
@@ -388,7 +392,7 @@ export class LocalProvider implements Provider {
             GOPATH: path.join(home, 'go'),
             GOMODCACHE: path.join(home, 'go', 'pkg', 'mod'),
             GOCACHE: path.join(home, '.cache', 'go-build'),
-            ...(this.cacheProg ? { GOCACHEPROG: goCacheProgCommand(this.cacheProg, { own: path.join(home, '.cache', 'warren-go-build'), shared: this.goCaches(ws).shared }) } : {}),
+            ...(this.cacheProg ? { GOCACHEPROG: goCacheProgCommand(this.cacheProg, { own: path.join(home, '.cache', 'warren-go-build'), shared: this.sharedGoCache(ws.tenant) }) } : {}),
             ...ws.goEnv,
             ...this.options.workspaceEnv?.(ws)
         };
