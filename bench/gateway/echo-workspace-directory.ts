@@ -15,7 +15,7 @@ export class EchoWorkspaceDirectory implements WorkspaceDirectory {
         const now = new Date().toISOString();
         this.workspace = {
             tenant: BENCH_TENANT, id: BENCH_WORKSPACE, name: BENCH_WORKSPACE, className: 'small',
-            desiredState: 'running', phase: 'running', version: 1, failureReason: '', conditions: [], idleStopsAt: '',
+            desiredState: 'running', phase: 'running', version: 1, failureReason: '', conditions: [], idleStopsAt: '', progress: '', source: '',
             createdAt: now, updatedAt: now, ideUrl
         };
     }
@@ -51,6 +51,18 @@ export class EchoWorkspaceDirectory implements WorkspaceDirectory {
 
     remove(): Promise<WorkspaceView> {
         return notUsed('remove');
+    }
+
+    gitCredentials(): Promise<never> {
+        return notUsed('gitCredentials');
+    }
+
+    addGitCredential(): Promise<void> {
+        return notUsed('addGitCredential');
+    }
+
+    removeGitCredential(): Promise<void> {
+        return notUsed('removeGitCredential');
     }
 
     /** The proxy reports every request; there is no idle clock to tell. */

@@ -2,10 +2,11 @@
 import { Command, Option } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
-import { tenantProblem, WatchMessage, WorkspaceClient } from '@warren/workspace-api';
+import { checkGitSource, suggestedId, tenantProblem, WatchMessage, WorkspaceClient } from '@warren/workspace-api';
 import { SqliteStore } from '@warren/workspace-manager';
 import { dataDir } from './data-dir';
 import { registerServe } from './serve';
+import { registerCredentials } from './credentials';
 import { registerUsers } from './users';
 import { noteOf, OutputFormat, phaseOf, print, table, workspaceRows } from './output';
 
@@ -33,18 +34,34 @@ const client = (): WorkspaceClient => new WorkspaceClient(globals().addr, global
 
 registerServe(program);
 registerUsers(program);
+registerCredentials(program, client, () => globals().output);
 
 const workspace = program.command('workspace').alias('ws').description('create, list, start, stop, delete and watch workspaces');
 
-workspace.command('create <id>')
-    .description('create a workspace (it starts in the background)')
+workspace.command('create [id]')
+    .description('create a workspace (it starts in the background), from the template or from a git repository')
     .requiredOption('--class <name>', 'its workspace class (warren workspace classes)')
     .option('--name <name>', 'a human name; default: the id')
+    .option('--repo <url>', 'clone this git repository (https or ssh) on its first start; the id defaults to the repository\'s name')
+    .option('--ref <ref>', 'with --repo: the branch, tag or commit to check out (default: the repository\'s default branch)')
+    .option('--folder <path>', 'with --repo: the folder inside the repository that the IDE opens')
     .option('--go-env <KEY=VALUE...>', 'GOPROXY, GOPRIVATE, GONOSUMDB or GOFLAGS', [])
     .option('--tenant <tenant>', 'admin tokens: the tenant to create it for')
-    .action(async (id: string, opts: { class: string; name?: string; goEnv: string[]; tenant?: string }) => {
-        const ws = await client().createWorkspace({ id, className: opts.class, name: opts.name ?? '', goEnv: parseGoEnv(opts.goEnv), tenant: opts.tenant ?? '' });
-        print(globals().output, ws, () => workspaceRows([ws], false));
+    .action(async (idArg: string | undefined, opts: { class: string; name?: string; repo?: string; ref?: string; folder?: string; goEnv: string[]; tenant?: string }) => {
+        if (!opts.repo && (opts.ref || opts.folder)) {
+            throw new Error('--ref and --folder go with --repo: add the repository\'s URL.');
+        }
+        // Checked here too, so that a typo is told before anything is sent.
+        const git = opts.repo ? checkGitSource({ url: opts.repo, ref: opts.ref, folder: opts.folder }) : undefined;
+        const id = idArg ?? (git ? suggestedId(git.url) : '');
+        if (!id) {
+            throw new Error(opts.repo ? `The repository URL suggests no id: give one, as in "warren workspace create my-api --repo ${opts.repo}".` : 'Give the workspace an id, as in "warren workspace create my-api --class small".');
+        }
+        const ws = await client().createWorkspace({
+            id, className: opts.class, name: opts.name ?? '', goEnv: parseGoEnv(opts.goEnv), tenant: opts.tenant ?? '',
+            source: git ? { git: { url: git.url, ref: git.ref, folder: git.folder } } : { template: {} }
+        });
+        print(globals().output, ws, () => workspaceRows([ws], false) + (git ? `\nCloning ${git.url} on its first start: "warren workspace watch" shows the progress.` : ''));
     });
 
 workspace.command('list')

@@ -19,6 +19,9 @@ export function noteOf(ws: WorkspaceMessage): string {
     if (ws.status?.failureReason) {
         return ws.status.failureReason;
     }
+    if (ws.status?.progress) {
+        return `cloning: ${ws.status.progress}`;
+    }
     if (held) {
         return `stop held back: ${held.slice('StopHeldBack: '.length)}`;
     }

@@ -34,6 +34,8 @@ export interface SandboxSpec {
      * hostPorts; listenPort on this machine's 127.0.0.1 leads to the IDE. None: the host's network.
      */
     network?: { listenPort: number; hostPorts: number[] };
+    /** End the sandbox when the process that started it ends (a clone the control plane runs; an IDE outlives it). */
+    dieWithParent?: boolean;
 }
 
 /**
@@ -114,6 +116,9 @@ export function sandboxCommand(spec: SandboxSpec, command: string[], cwd: string
         // pasta's tun device, in a folder closed to the tenant.
         args.push('--perms', '0755', '--dir', '/run', '--perms', '0700', '--tmpfs', '/run/warren',
             '--perms', '0700', '--dir', '/dev/net', '--dev-bind', '/dev/net/tun', '/dev/net/tun');
+    }
+    if (spec.dieWithParent) {
+        args.push('--die-with-parent');
     }
     args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try', '--hostname', spec.hostname, '--chdir', cwd);
     const asTenant = ['setpriv', `--reuid=${spec.uid}`, `--regid=${spec.gid}`, '--clear-groups', '--no-new-privs', '--inh-caps=-all', '--bounding-set=-all', '--',

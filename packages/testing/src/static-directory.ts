@@ -1,11 +1,11 @@
-import { WorkspaceClassMessage, WorkspaceView } from '@warren/workspace-api';
+import { GitCredentialsView, WorkspaceClassMessage, WorkspaceView } from '@warren/workspace-api';
 
 /** A running workspace as the manager would report it, for a gateway in front of a stand-in IDE at ideUrl. */
 export function runningWorkspace(tenant: string, id: string, ideUrl: string): WorkspaceView {
     const at = new Date().toISOString();
     return {
         tenant, id, name: id, className: 'small', desiredState: 'running', phase: 'running', version: 1,
-        failureReason: '', conditions: [], idleStopsAt: '', createdAt: at, updatedAt: at, ideUrl
+        failureReason: '', conditions: [], idleStopsAt: '', progress: '', source: '', createdAt: at, updatedAt: at, ideUrl
     };
 }
 
@@ -45,6 +45,18 @@ export class StaticDirectory {
     }
 
     async remove(): Promise<WorkspaceView> {
+        throw new Error('StaticDirectory: not used by this test');
+    }
+
+    async gitCredentials(): Promise<GitCredentialsView> {
+        throw new Error('StaticDirectory: not used by this test');
+    }
+
+    async addGitCredential(): Promise<void> {
+        throw new Error('StaticDirectory: not used by this test');
+    }
+
+    async removeGitCredential(): Promise<void> {
         throw new Error('StaticDirectory: not used by this test');
     }
 

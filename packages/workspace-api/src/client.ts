@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { CreateWorkspaceRequest } from './generated/warren/workspace/v1/CreateWorkspaceRequest';
+import { GitCredential__Output } from './generated/warren/workspace/v1/GitCredential';
 import { Workspace__Output } from './generated/warren/workspace/v1/Workspace';
 import { WorkspaceClass__Output } from './generated/warren/workspace/v1/WorkspaceClass';
 import { WorkspaceServiceClient } from './generated/warren/workspace/v1/WorkspaceService';
@@ -9,6 +10,7 @@ import { loadProto } from './proto';
 export type WorkspaceMessage = Workspace__Output;
 export type WorkspaceClassMessage = WorkspaceClass__Output;
 export type WatchMessage = WatchWorkspacesResponse__Output;
+export type GitCredentialMessage = GitCredential__Output;
 
 /** A workspace by id; `tenant` only for admin tokens. */
 export interface WorkspaceRef {
@@ -75,6 +77,24 @@ export class WorkspaceClient {
         return (await this.unary<{ classes: WorkspaceClassMessage[] }>('ListWorkspaceClasses', {})).classes;
     }
 
+    /** Keeps a token for a git host for the caller's tenant (or `tenant`, with an admin token). */
+    async addGitCredential(request: { host: string; username?: string; token: string; tenant?: string }): Promise<GitCredentialMessage> {
+        return (await this.unary<{ credential: GitCredentialMessage }>('AddGitCredential', { ...request, username: request.username ?? '', tenant: request.tenant ?? '' })).credential;
+    }
+
+    async listGitCredentials(tenant?: string): Promise<GitCredentialMessage[]> {
+        return (await this.unary<{ credentials: GitCredentialMessage[] }>('ListGitCredentials', { tenant: tenant ?? '' })).credentials;
+    }
+
+    async removeGitCredential(host: string, tenant?: string): Promise<void> {
+        await this.unary<object>('RemoveGitCredential', { host, tenant: tenant ?? '' });
+    }
+
+    /** The tenant's SSH public key, made on first use. */
+    async getSshPublicKey(tenant?: string): Promise<{ publicKey: string; fingerprint: string }> {
+        return this.unary('GetSshPublicKey', { tenant: tenant ?? '' });
+    }
+
     async reportActivity(ref: WorkspaceRef): Promise<void> {
         await this.unary<object>('ReportActivity', ref);
     }
@@ -105,5 +125,5 @@ export class WorkspaceClient {
 }
 
 type UnaryMethod = 'CreateWorkspace' | 'GetWorkspace' | 'ListWorkspaces' | 'StartWorkspace' | 'StopWorkspace' | 'DeleteWorkspace'
-    | 'ListWorkspaceClasses' | 'ReportActivity';
+    | 'ListWorkspaceClasses' | 'ReportActivity' | 'AddGitCredential' | 'ListGitCredentials' | 'RemoveGitCredential' | 'GetSshPublicKey';
 type One = { workspace: WorkspaceMessage };

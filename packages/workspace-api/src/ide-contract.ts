@@ -19,6 +19,8 @@ export const IDLE_WARNING_PATH = `${IDE_ENDPOINTS_PATH}/idle-warning`;
 export const PREPARE_STOP_PATH = `${IDE_ENDPOINTS_PATH}/prepare-stop`;
 /** Relative to WARREN_ACTIVITY_URL. */
 export const HEARTBEAT_PATH = '/_warren/v1/heartbeat';
+/** Relative to WARREN_ACTIVITY_URL: POST a GitCredentialRequest with the workspace's token, get its tenant's login for the host. */
+export const GIT_CREDENTIAL_PATH = '/_warren/v1/git-credential';
 
 /** The variables the manager gives an IDE. */
 export const IDE_ENV = {
@@ -31,7 +33,12 @@ export const IDE_ENV = {
     /** `tenant/id`, for log lines. */
     workspace: 'WARREN_WORKSPACE',
     /** How often to send a heartbeat while something happens. */
-    heartbeatSeconds: 'WARREN_HEARTBEAT_SECONDS'
+    heartbeatSeconds: 'WARREN_HEARTBEAT_SECONDS',
+    /**
+     * The IDE's credential relay (a Unix socket of the tenant's user): git's credential helper asks it, and it
+     * asks the manager with the token, which no terminal sees. Set by the IDE for what it starts.
+     */
+    credentialSocket: 'WARREN_CREDENTIAL_SOCKET'
 } as const;
 
 /** POST idle-warning: the frontends show that the workspace stops in this many seconds. */
@@ -59,4 +66,16 @@ export interface PrepareStopRefusal {
 /** POST heartbeat: what is happening ("user input", "go test ./... (pid 42)"). */
 export interface HeartbeatRequest {
     reasons: string[];
+}
+
+/** POST git-credential: what git asks its credential helper for. */
+export interface GitCredentialRequest {
+    protocol: string;
+    host: string;
+}
+
+/** 200 from git-credential: the tenant's token for the host, as git's password. 404: the tenant has none. */
+export interface GitCredentialResponse {
+    username: string;
+    password: string;
 }

@@ -1,4 +1,5 @@
 export * from './client';
+export * from './git-source';
 export * from './ide-contract';
 export * from './ids';
 export * from './json';

@@ -18,6 +18,10 @@ export interface WorkspaceJson {
     failureReason: string;
     /** "Name: message" lines, such as "StopHeldBack: ..." or "Waiting: a GPU of class gpu". */
     conditions: string[];
+    /** While its files are cloned from a git repository: git's last progress line ("Receiving objects: 45% (450/1000)"). */
+    progress: string;
+    /** Where its files came from: a git repository's URL (with "#ref" when one was asked for), or "" for the template. */
+    source: string;
     /** When an idle workspace will be stopped (RFC 3339), or empty while it is in use. */
     idleStopsAt: string;
     createdAt: string;
@@ -32,4 +36,11 @@ export interface WorkspaceJson {
 export interface WorkspaceEventJson {
     workspace: WorkspaceJson;
     deleted: boolean;
+}
+
+/** GET /api/v1/credentials: the tenant's git hosts with a token (never the token) and its SSH public key. */
+export interface GitCredentialsView {
+    credentials: Array<{ host: string; username: string; createdAt: string }>;
+    sshPublicKey: string;
+    sshFingerprint: string;
 }

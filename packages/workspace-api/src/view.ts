@@ -20,6 +20,8 @@ export function toView(m: WorkspaceMessage): WorkspaceView {
         failureReason: status?.failureReason ?? '',
         conditions: status?.conditions ?? [],
         idleStopsAt: status?.idleStopsAt ?? '',
+        progress: status?.progress ?? '',
+        source: m.source?.git ? `${m.source.git.url}${m.source.git.ref ? `#${m.source.git.ref}` : ''}` : '',
         createdAt: m.createdAt,
         updatedAt: status?.updatedAt || m.createdAt,
         ideUrl: phase === 'running' ? status?.url ?? '' : ''

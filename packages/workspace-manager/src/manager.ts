@@ -4,11 +4,14 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import { Registry } from 'prom-client';
-import { IDE_ENV, loadProto, parseWorkspaceKey, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
+import { GIT_CREDENTIAL_PATH, HEARTBEAT_PATH, IDE_ENV, loadProto, parseWorkspaceKey, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
 import { Intents } from './api/intents';
 import { workspaceService } from './api/workspace-service';
 import { DEFAULT_CLASSES, WorkspaceClass } from './classes';
-import { heartbeatHandler, listenForHeartbeats } from './ide/heartbeat-endpoint';
+import { gitCredentialHandler } from './credentials/credential-endpoint';
+import { CredentialStore } from './credentials/credential-store';
+import { FileSecrets } from './credentials/file-secrets';
+import { heartbeatHandler, listenForWorkspaces } from './ide/heartbeat-endpoint';
 import { IdeClient } from './ide/ide-client';
 import { WorkspaceTokens, writeSecretFile } from './ide/workspace-tokens';
 import { jsonLog } from '@warren/service-support';
@@ -134,7 +137,13 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
         const httpPort = (httpServer.address() as { port: number }).port;
         // Embedded: always on loopback, the one port a sandboxed IDE reaches. Cluster: where pods reach it.
         const [beatHost, beatPort] = cluster ? splitHostPort(options.kubernetes!.settings.heartbeatListen) : ['127.0.0.1', 0];
-        heartbeatServer = await listenForHeartbeats(beatHost, heartbeatHandler(workspaceTokens, beat => touch(workspaceKey(beat))), beatPort);
+        const credentials = cluster?.credentials ?? new CredentialStore(new FileSecrets(options.dataDir));
+        heartbeatServer = await listenForWorkspaces(beatHost, {
+            [HEARTBEAT_PATH]: heartbeatHandler(workspaceTokens, beat => touch(workspaceKey(beat))),
+            [GIT_CREDENTIAL_PATH]: gitCredentialHandler({
+                tokens: workspaceTokens, credentials, log, exists: async (tenant, id) => Boolean(await store.getWorkspace(tenant, id))
+            })
+        }, beatPort);
         heartbeatPort = (heartbeatServer.address() as { port: number }).port;
         const activityUrl = cluster ? options.kubernetes!.settings.heartbeatUrl ?? `http://${beatHost}:${heartbeatPort}` : `http://127.0.0.1:${heartbeatPort}`;
         const heartbeatSeconds = options.heartbeatSeconds ?? 60;
@@ -145,6 +154,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
         }) : new LocalProvider({
             dataDir: options.dataDir, templateDir: options.templateDir, sandbox: options.sandbox, onlyTenant: options.onlyTenant, sharedGoCache: options.sharedGoCache,
             secretOf: ws => workspaceTokens.ideSecret(ws.tenant, ws.id), hostPorts: [heartbeatPort],
+            hasGitCredential: async (tenant, host) => Boolean(await credentials.lookup(tenant, host)),
             workspaceEnv: ws => ({
                 [IDE_ENV.activityUrl]: activityUrl,
                 [IDE_ENV.token]: workspaceTokens.token(ws.tenant, ws.id),
@@ -229,7 +239,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
         };
 
         server.addService(loadProto().warren.workspace.v1.WorkspaceService.service, workspaceService({
-            store, tokens, intents, feed, classes, log, touch: (tenant, id) => touch(workspaceKey({ tenant, id }))
+            store, tokens, intents, feed, classes, credentials, log, touch: (tenant, id) => touch(workspaceKey({ tenant, id }))
         }));
         const port = await new Promise<number>((resolve, reject) =>
             server.bindAsync(`${host}:${options.port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));

@@ -1,4 +1,4 @@
-import { DesiredState, Phase } from '@warren/workspace-api';
+import { DesiredState, Phase, SourceSpec } from '@warren/workspace-api';
 
 /** What the reconciler last observed and derived; only the reconciler writes it. version orders the updates of one workspace. */
 export interface WorkspaceStatus {
@@ -15,6 +15,8 @@ export interface WorkspaceStatus {
     gpu?: string;
     /** Set once the workspace is idle and its IDE was warned: when it will be stopped (RFC 3339). */
     idleStopsAt?: string;
+    /** While its files are being made (a git clone): the last progress line. */
+    progress?: string;
     updatedAt: string;
 }
 
@@ -34,6 +36,8 @@ export interface WorkspaceRecord extends WorkspaceIntent {
     name: string;
     className: string;
     goEnv: Record<string, string>;
+    /** Where its files come from on the first start; set at creation, never changed. */
+    source: SourceSpec;
     createdAt: string;
     /** Counts the changes of intent, starting at 1; versioned intent writes compare it. */
     generation: number;

@@ -24,7 +24,7 @@ const alive = (pid: number): boolean => { try { process.kill(pid, 0); return tru
 function newRecord(tenant: string, id: string, goEnv: Record<string, string> = {}): WorkspaceRecord {
     const now = new Date().toISOString();
     return {
-        tenant, id, name: id, className: 'small', desired: 'running', deleting: false, forceStop: false, goEnv, createdAt: now, generation: 1,
+        tenant, id, name: id, className: 'small', desired: 'running', deleting: false, forceStop: false, goEnv, source: { kind: 'template' }, createdAt: now, generation: 1,
         status: { phase: 'pending', version: 1, conditions: [], updatedAt: now }
     };
 }

@@ -114,7 +114,7 @@ async function rig(options: ConstructorParameters<typeof Reconciler>[5] = {}): P
             }
             const now = new Date().toISOString();
             await store.createWorkspace({
-                tenant: 't', id, name: id, className: 'small', desired: 'running', deleting: false, forceStop: false, goEnv: {}, createdAt: now,
+                tenant: 't', id, name: id, className: 'small', desired: 'running', deleting: false, forceStop: false, goEnv: {}, source: { kind: 'template' }, createdAt: now,
                 generation: 1, status: { phase: 'pending', version: 1, conditions: [], updatedAt: now }, ...intent
             });
         },

@@ -209,6 +209,9 @@ export class Reconciler implements ChangeFeed {
             await this.provider.ensureStorage(ws);
             return { requeueAfterMs: 1 };
         }
+        if (obs.storage === 'creating') {
+            return { requeueAfterMs: this.options.startPollMs }; // a clone: the provider says when it is done
+        }
         if (obs.runtime === 'absent') {
             const cls = this.classes.get(ws.className);
             if (!cls) {
@@ -310,9 +313,10 @@ export class Reconciler implements ChangeFeed {
             runtimeId: facts.runtimeId,
             gpu: facts.gpu,
             idleStopsAt: derived.phase === 'running' ? this.options.idleStopsAt?.(key) : undefined,
+            progress: derived.phase === 'creating' ? facts.progress : undefined,
             updatedAt: new Date().toISOString()
         };
-        const same = (['phase', 'url', 'failureReason', 'failedGeneration', 'node', 'runtimeId', 'gpu', 'idleStopsAt'] as const).every(k => next[k] === ws.status[k])
+        const same = (['phase', 'url', 'failureReason', 'failedGeneration', 'node', 'runtimeId', 'gpu', 'idleStopsAt', 'progress'] as const).every(k => next[k] === ws.status[k])
             && next.conditions.join('\n') === ws.status.conditions.join('\n');
         if (same) {
             return ws;

@@ -10,7 +10,7 @@ class Fed extends ManagerDirectory {
 }
 
 const view = (version: number, createdAt = '2026-01-01T00:00:00Z', phase: WorkspaceView['phase'] = 'running'): WorkspaceView => ({
-    tenant: 't', id: 'w', name: 'w', className: 'small', desiredState: 'running', phase, version, failureReason: '', conditions: [], idleStopsAt: '',
+    tenant: 't', id: 'w', name: 'w', className: 'small', desiredState: 'running', phase, version, failureReason: '', conditions: [], idleStopsAt: '', progress: '', source: '',
     createdAt, updatedAt: createdAt, ideUrl: ''
 });
 

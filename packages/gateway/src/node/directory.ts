@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { toView, WatchMessage, WorkspaceClassMessage, WorkspaceClient, WorkspaceKey, workspaceKey, WorkspaceView } from '@warren/workspace-api';
+import { GitCredentialsView, SourceSpec, toView, WatchMessage, WorkspaceClassMessage, WorkspaceClient, WorkspaceKey, workspaceKey, WorkspaceView } from '@warren/workspace-api';
 
 export { WorkspaceView };
 export type ClassView = WorkspaceClassMessage;
@@ -15,7 +15,11 @@ export interface WorkspaceDirectory {
     list(tenant?: string): WorkspaceView[];
     onChange(listener: ChangeListener): () => void;
     classes(): Promise<ClassView[]>;
-    create(tenant: string, request: { id: string; name: string; className: string }): Promise<WorkspaceView>;
+    create(tenant: string, request: { id: string; name: string; className: string; source?: SourceSpec }): Promise<WorkspaceView>;
+    /** The tenant's git hosts with a token, and its SSH public key (made on first use). */
+    gitCredentials(tenant: string): Promise<GitCredentialsView>;
+    addGitCredential(tenant: string, request: { host: string; username: string; token: string }): Promise<void>;
+    removeGitCredential(tenant: string, host: string): Promise<void>;
     start(tenant: string, id: string): Promise<WorkspaceView>;
     /** force: stop even if some editors cannot be saved. */
     stop(tenant: string, id: string, force?: boolean): Promise<WorkspaceView>;
@@ -79,8 +83,24 @@ export class ManagerDirectory implements WorkspaceDirectory {
         return this.client.listWorkspaceClasses();
     }
 
-    create(tenant: string, request: { id: string; name: string; className: string }): Promise<WorkspaceView> {
-        return this.applied(this.client.createWorkspace({ tenant, ...request }));
+    create(tenant: string, request: { id: string; name: string; className: string; source?: SourceSpec }): Promise<WorkspaceView> {
+        const { source, ...rest } = request;
+        return this.applied(this.client.createWorkspace({
+            tenant, ...rest, source: source?.kind === 'git' ? { git: { url: source.url, ref: source.ref, folder: source.folder } } : { template: {} }
+        }));
+    }
+
+    async gitCredentials(tenant: string): Promise<GitCredentialsView> {
+        const [credentials, key] = await Promise.all([this.client.listGitCredentials(tenant), this.client.getSshPublicKey(tenant)]);
+        return { credentials, sshPublicKey: key.publicKey, sshFingerprint: key.fingerprint };
+    }
+
+    async addGitCredential(tenant: string, request: { host: string; username: string; token: string }): Promise<void> {
+        await this.client.addGitCredential({ tenant, ...request });
+    }
+
+    async removeGitCredential(tenant: string, host: string): Promise<void> {
+        await this.client.removeGitCredential(host, tenant);
     }
 
     start(tenant: string, id: string): Promise<WorkspaceView> {

@@ -7,6 +7,7 @@ import { GO_TOOLCHAIN_SERVICE_PATH, GoToolchainService } from '../common/go-tool
 import { ActivityClients } from './activity-clients';
 import { ActivityConfig, takeActivityConfig } from './activity-config';
 import { ActivityTracker } from './activity-tracker';
+import { CredentialRelay } from './credential-relay';
 import { GoOverviewServiceImpl } from './go-overview';
 import { GoToolchainServiceImpl } from './go-toolchain-service-impl';
 import { HeartbeatSender } from './heartbeat-sender';
@@ -34,6 +35,8 @@ export default new ContainerModule(bind => {
     bind(ActivityTracker).toSelf().inSingletonScope();
     bind(BackendApplicationContribution).toService(ActivityTracker);
     bind(ActivityClients).toSelf().inSingletonScope();
+    bind(CredentialRelay).toSelf().inSingletonScope();
+    bind(BackendApplicationContribution).toService(CredentialRelay);
     bind(IdleEndpoints).toSelf().inSingletonScope();
     bind(BackendApplicationContribution).toService(IdleEndpoints);
     // Each frontend's connection adds its client proxy. The frontend may call any method of the

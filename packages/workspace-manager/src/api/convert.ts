@@ -13,6 +13,7 @@ export function toMessage(ws: WorkspaceRecord): Workspace {
         className: ws.className,
         desiredState: desiredToProto(ws.desired),
         goEnv: ws.goEnv,
+        source: ws.source.kind === 'git' ? { git: { url: ws.source.url, ref: ws.source.ref, folder: ws.source.folder } } : { template: {} },
         createdAt: ws.createdAt,
         status: {
             phase: phaseToProto(ws.status.phase),
@@ -24,7 +25,8 @@ export function toMessage(ws: WorkspaceRecord): Workspace {
             runtimeId: ws.status.runtimeId ?? '',
             gpu: ws.status.gpu ?? '',
             updatedAt: ws.status.updatedAt,
-            idleStopsAt: ws.status.idleStopsAt ?? ''
+            idleStopsAt: ws.status.idleStopsAt ?? '',
+            progress: ws.status.progress ?? ''
         }
     };
 }

@@ -1,4 +1,5 @@
-import { DNS_LABEL, printable, tenantProblem } from '@warren/workspace-api';
+import { checkGitHost, checkGitSource, DNS_LABEL, printable, SourceProblem, SourceSpec, TEMPLATE_SOURCE, tenantProblem } from '@warren/workspace-api';
+import { WorkspaceSource__Output } from '@warren/workspace-api/lib/generated/warren/workspace/v1/WorkspaceSource';
 import { ApiError } from './api-error';
 
 /** The Go settings a tenant may give a workspace; the rest of its environment is Warren's. */
@@ -43,4 +44,45 @@ export function checkGoEnv(value: Record<string, string> | undefined): Record<st
         }
     }
     return env;
+}
+
+/** A workspace's source: none or the template, or a git repository whose URL, ref and folder are checked. */
+export function checkSource(value: WorkspaceSource__Output | null | undefined): SourceSpec {
+    if (!value?.git) {
+        return TEMPLATE_SOURCE;
+    }
+    return asInvalid(() => checkGitSource(value.git!));
+}
+
+export function checkHost(value: unknown): string {
+    return asInvalid(() => checkGitHost(value));
+}
+
+export function checkUsername(value: unknown): string {
+    const name = typeof value === 'string' ? value : '';
+    if (name.length > 200 || /[\s\p{Cc}:]/u.test(name)) {
+        throw ApiError.invalid('username must be at most 200 characters, without spaces, control characters or ":".');
+    }
+    return name;
+}
+
+export function checkToken(value: unknown): string {
+    if (typeof value !== 'string' || value === '') {
+        throw ApiError.invalid('token is required: a personal access token of the git host (it is sent as the password).');
+    }
+    if (value.length > 4096 || /[\s\p{Cc}]/u.test(value)) {
+        throw ApiError.invalid('token must be one word of at most 4096 characters, without spaces or control characters (was a newline pasted with it?).');
+    }
+    return value;
+}
+
+function asInvalid<T>(check: () => T): T {
+    try {
+        return check();
+    } catch (err) {
+        if (err instanceof SourceProblem) {
+            throw ApiError.invalid(err.message);
+        }
+        throw err;
+    }
 }

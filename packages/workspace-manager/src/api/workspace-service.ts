@@ -3,6 +3,7 @@ import { WorkspaceServiceHandlers } from '@warren/workspace-api/lib/generated/wa
 import { WatchWorkspacesRequest__Output } from '@warren/workspace-api/lib/generated/warren/workspace/v1/WatchWorkspacesRequest';
 import { WatchWorkspacesResponse } from '@warren/workspace-api/lib/generated/warren/workspace/v1/WatchWorkspacesResponse';
 import { WorkspaceClass } from '../classes';
+import { DEFAULT_TOKEN_USERNAME, GitCredentialStore } from '../credentials/git-credentials';
 import { WorkspaceRecord } from '../model';
 import { ChangeFeed } from '../store/store-feed';
 import { AlreadyExistsError, TokenStore, WorkspaceStore } from '../store/workspace-store';
@@ -10,7 +11,7 @@ import { ApiError } from './api-error';
 import { authenticate, Caller, tenantOf } from './auth';
 import { toClassMessage, toMessage } from './convert';
 import { Intents } from './intents';
-import { checkGoEnv, checkLabel, checkName } from './validation';
+import { checkGoEnv, checkHost, checkLabel, checkName, checkSource, checkToken, checkUsername } from './validation';
 
 export interface ServiceLog {
     (entry: Record<string, unknown>): void;
@@ -23,6 +24,8 @@ export interface ServiceDeps {
     /** Where watch streams learn of changes. */
     feed: ChangeFeed;
     classes: Map<string, WorkspaceClass>;
+    /** The tenants' git tokens and SSH keys. */
+    credentials: GitCredentialStore;
     /** Activity the gateway reports: the workspace's idle clock starts again. */
     touch(tenant: string, id: string): void;
     log: ServiceLog;
@@ -61,9 +64,10 @@ export function workspaceService(deps: ServiceDeps): WorkspaceServiceHandlers {
                 throw ApiError.invalid(`There is no workspace class "${className}": use one of ${[...classes.keys()].join(', ')}.`);
             }
             const goEnv = checkGoEnv(req.goEnv);
+            const source = checkSource(req.source);
             const now = new Date().toISOString();
             const record: WorkspaceRecord = {
-                tenant, id, name, className, desired: 'running', deleting: false, forceStop: false, goEnv, createdAt: now, generation: 1,
+                tenant, id, name, className, desired: 'running', deleting: false, forceStop: false, goEnv, source, createdAt: now, generation: 1,
                 status: { phase: 'pending', version: 1, conditions: [], updatedAt: now }
             };
             try {
@@ -98,6 +102,30 @@ export function workspaceService(deps: ServiceDeps): WorkspaceServiceHandlers {
             const ws = await find(caller, req.tenant, req.id);
             deps.touch(ws.tenant, ws.id);
             return {};
+        }),
+        AddGitCredential: unary('AddGitCredential', async (caller, req) => {
+            const tenant = tenantOf(caller, req.tenant, true)!;
+            const host = checkHost(req.host);
+            const username = checkUsername(req.username) || DEFAULT_TOKEN_USERNAME;
+            const token = checkToken(req.token);
+            const credential = await deps.credentials.add(tenant, host, username, token);
+            log({ level: 'info', msg: 'git credential added', tenant, host, username });
+            return { credential };
+        }),
+        ListGitCredentials: unary('ListGitCredentials', async (caller, req) =>
+            ({ credentials: await deps.credentials.list(tenantOf(caller, req.tenant, true)!) })),
+        RemoveGitCredential: unary('RemoveGitCredential', async (caller, req) => {
+            const tenant = tenantOf(caller, req.tenant, true)!;
+            const host = checkHost(req.host);
+            if (!await deps.credentials.remove(tenant, host)) {
+                throw ApiError.notFound(`There is no git credential for ${host}: "warren credential list" shows the hosts that have one.`);
+            }
+            log({ level: 'info', msg: 'git credential removed', tenant, host });
+            return {};
+        }),
+        GetSshPublicKey: unary('GetSshPublicKey', async (caller, req) => {
+            const key = await deps.credentials.sshKey(tenantOf(caller, req.tenant, true)!);
+            return { publicKey: key.publicKey, fingerprint: key.fingerprint };
         }),
         WatchWorkspaces: (call: ServerWritableStream<WatchWorkspacesRequest__Output, WatchWorkspacesResponse>) => {
             // Nothing is sent, and nothing subscribed, before the caller is known: a refused watch ends at once with its status.

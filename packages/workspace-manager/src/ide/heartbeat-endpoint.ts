@@ -1,5 +1,5 @@
 import * as http from 'http';
-import { HEARTBEAT_PATH, HeartbeatRequest, IDE_ENV } from '@warren/workspace-api';
+import { HeartbeatRequest, IDE_ENV } from '@warren/workspace-api';
 import { WorkspaceTokens } from './workspace-tokens';
 
 export interface Heartbeat {
@@ -11,7 +11,7 @@ export interface Heartbeat {
 /**
  * POST HEARTBEAT_PATH from a workspace's IDE (packages/go-workspace), with its workspace token as
  * bearer and `{"reasons": [...]}`: user input, a running command, task or debug session. Served on
- * a port of its own (listenForHeartbeats), the one IDEs get as WARREN_ACTIVITY_URL.
+ * a port of its own (listenForWorkspaces), the one IDEs get as WARREN_ACTIVITY_URL.
  */
 
 export function heartbeatHandler(tokens: WorkspaceTokens, onHeartbeat: (beat: Heartbeat) => void): (req: http.IncomingMessage, res: http.ServerResponse) => void {
@@ -56,16 +56,20 @@ function sendError(_req: http.IncomingMessage, res: http.ServerResponse, status:
     res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify({ error: message }));
 }
 
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
 /**
- * The heartbeat endpoint on a port of its own, and nothing else there: it is the one port of this
- * machine that a sandboxed IDE reaches (doc/security.md), so /metrics is not on it.
+ * The endpoints for workspaces (heartbeats, git credentials) on a port of their own, and nothing else
+ * there: it is the one port of this machine that a sandboxed IDE reaches (doc/security.md), so /metrics
+ * is not on it. Each route checks the workspace's token itself.
  */
-export function listenForHeartbeats(host: string, handler: (req: http.IncomingMessage, res: http.ServerResponse) => void, port = 0): Promise<http.Server> {
+export function listenForWorkspaces(host: string, routes: Record<string, Handler>, port = 0): Promise<http.Server> {
     const server = http.createServer((req, res) => {
-        if (req.url === HEARTBEAT_PATH) {
-            handler(req, res);
+        const route = routes[req.url ?? ''];
+        if (route) {
+            route(req, res);
         } else {
-            sendError(req, res, 404, `This port takes only IDE heartbeats, at ${HEARTBEAT_PATH}.`);
+            sendError(req, res, 404, `This port takes only what workspaces send: ${Object.keys(routes).join(', ')}.`);
         }
     });
     return new Promise((resolve, reject) => {

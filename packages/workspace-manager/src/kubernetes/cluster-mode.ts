@@ -1,7 +1,10 @@
+import { CredentialStore } from '../credentials/credential-store';
+import { GitCredentialStore } from '../credentials/git-credentials';
 import * as crypto from 'crypto';
 import { explain, isAlreadyExists, isNotFound, KubeClients, Manifest } from './kube';
 import { ClusterSettings } from './cluster-settings';
 import { WorkspaceResourceStore } from './resource-store';
+import { SecretCredentials } from './secret-credentials';
 import { SecretTokenStore } from './secret-token-store';
 import { TenantNamespaces } from './tenant-namespaces';
 import { LABELS, MANAGED_BY, WORKSPACE_CRD } from './workspace-resource';
@@ -30,6 +33,8 @@ export interface ClusterBackend {
     tokens: SecretTokenStore;
     /** The key that signs workspace tokens and IDE secrets: one for every replica, kept in a Secret. */
     key: Buffer;
+    /** The tenants' git credentials, a Secret in each tenant's namespace. */
+    credentials: GitCredentialStore;
 }
 
 /**
@@ -51,7 +56,7 @@ export async function openCluster(options: KubernetesModeOptions, heartbeatPort:
     const namespaces = new TenantNamespaces(kube, options.settings, heartbeatPort);
     const store = new WorkspaceResourceStore(kube, namespaces, log);
     await store.start();
-    return { kube, namespaces, store, tokens: new SecretTokenStore(kube, ns), key };
+    return { kube, namespaces, store, tokens: new SecretTokenStore(kube, ns), key, credentials: new CredentialStore(new SecretCredentials(kube, namespaces)) };
 }
 
 async function installCrd(kube: KubeClients, log: (e: Record<string, unknown>) => void): Promise<void> {

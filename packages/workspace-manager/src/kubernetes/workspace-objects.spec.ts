@@ -9,7 +9,7 @@ import { fromResource, toResource, toResourceStatus, tenantNamespace } from './w
 
 const ws: WorkspaceRecord = {
     tenant: 't1', id: 'hello', name: 'Hello', className: 'small', desired: 'running', deleting: false, forceStop: false,
-    goEnv: { GOPRIVATE: 'example.com/*' }, createdAt: '2026-12-01T00:00:00.000Z', generation: 1,
+    goEnv: { GOPRIVATE: 'example.com/*' }, source: { kind: 'template' }, createdAt: '2026-12-01T00:00:00.000Z', generation: 1,
     status: { phase: 'pending', version: 1, conditions: ['Waiting: for a GPU of class x', 'plain words'], updatedAt: '2026-12-01T00:00:00.000Z' }
 };
 const small: WorkspaceClass = { name: 'small', description: '', cpu: '2', memory: '4Gi', disk: '10Gi', requests: { cpu: '250m' } };

@@ -36,6 +36,8 @@ export interface WorkspaceSpec {
     desired: 'running' | 'stopped';
     forceStop?: boolean;
     goEnv?: Record<string, string>;
+    /** A git repository cloned on the first start; absent: the template. */
+    source?: { git: { url: string; ref?: string; folder?: string } };
 }
 
 export interface WorkspaceResourceCondition {
@@ -73,7 +75,8 @@ export function toResource(namespace: string, ws: WorkspaceRecord): WorkspaceRes
             labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.tenant]: ws.tenant },
             finalizers: [FINALIZER]
         },
-        spec: { tenant: ws.tenant, displayName: ws.name, className: ws.className, desired: ws.desired, forceStop: ws.forceStop, goEnv: ws.goEnv }
+        spec: { tenant: ws.tenant, displayName: ws.name, className: ws.className, desired: ws.desired, forceStop: ws.forceStop, goEnv: ws.goEnv,
+            ...(ws.source.kind === 'git' ? { source: { git: { url: ws.source.url, ref: ws.source.ref, folder: ws.source.folder } } } : {}) }
     };
 }
 
@@ -100,6 +103,7 @@ export function fromResource(r: WorkspaceResource): WorkspaceRecord {
         deleting: Boolean(r.metadata?.deletionTimestamp),
         forceStop: Boolean(r.spec.forceStop),
         goEnv: r.spec.goEnv ?? {},
+        source: r.spec.source?.git ? { kind: 'git', url: r.spec.source.git.url, ref: r.spec.source.git.ref ?? '', folder: r.spec.source.git.folder ?? '' } : { kind: 'template' },
         createdAt: new Date(r.metadata?.creationTimestamp ?? 0).toISOString(),
         generation: r.metadata?.generation ?? 1,
         status: s ? { ...s, conditions: (s.conditions ?? []).map(fromCondition) } : { ...NO_STATUS }
@@ -155,6 +159,20 @@ export const WORKSPACE_CRD = {
                                     type: 'object', maxProperties: 32, description: 'Go environment (GOPROXY, GOPRIVATE, GONOSUMDB, GOFLAGS).',
                                     additionalProperties: { type: 'string', maxLength: 4096 },
                                     'x-kubernetes-validations': [{ rule: 'self.all(k, k.matches("^GO[A-Z0-9_]*$"))', message: 'goEnv keys must be Go variables such as GOPROXY.' }]
+                                },
+                                source: {
+                                    type: 'object', description: 'Where the files come from on the first start; absent: the template. Cannot change.',
+                                    'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'spec.source cannot change: create a new workspace from the other repository.' }],
+                                    properties: {
+                                        git: {
+                                            type: 'object', required: ['url'], description: 'A git repository, cloned onto the volume by an init container.',
+                                            properties: {
+                                                url: { type: 'string', minLength: 1, maxLength: 2048, pattern: '^(https?://|ssh://|[A-Za-z0-9._-]+@)[^\\s]+$', description: 'https, http or ssh URL, without credentials.' },
+                                                ref: { type: 'string', maxLength: 255, pattern: '^[^-\\s][^\\s]*$|^$', description: 'A branch, tag or commit; empty: the default branch.' },
+                                                folder: { type: 'string', maxLength: 1024, description: 'A folder inside the repository that the IDE opens.' }
+                                            }
+                                        }
+                                    }
                                 }
                             }
                         },
@@ -178,6 +196,7 @@ export const WORKSPACE_CRD = {
                                 runtimeId: { type: 'string' },
                                 gpu: { type: 'string' },
                                 idleStopsAt: { type: 'string' },
+                                progress: { type: 'string', maxLength: 500 },
                                 updatedAt: { type: 'string' }
                             }
                         }

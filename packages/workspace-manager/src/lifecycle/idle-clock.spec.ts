@@ -8,7 +8,7 @@ const MINUTE = 60_000;
 
 function record(id: string, over: Partial<WorkspaceRecord> = {}, conditions: string[] = []): WorkspaceRecord {
     return {
-        tenant: 't', id, name: id, className: 'small', desired: 'running', deleting: false, forceStop: false, goEnv: {}, createdAt: '', generation: 1,
+        tenant: 't', id, name: id, className: 'small', desired: 'running', deleting: false, forceStop: false, goEnv: {}, source: { kind: 'template' }, createdAt: '', generation: 1,
         status: { phase: 'running', version: 2, url: 'http://127.0.0.1:1/', conditions, updatedAt: '' }, ...over
     };
 }

@@ -41,7 +41,7 @@ function ideOf(pid: number, tenants: string): IdeProcess | undefined {
     }
     const parts = folder.slice(tenants.length).split(path.sep);
     const port = Number(argv.find(a => a.startsWith('--port='))?.slice('--port='.length));
-    if (parts.length !== 4 || parts[1] !== 'workspaces' || parts[3] !== 'files' || !DNS_LABEL.test(parts[0]) || !DNS_LABEL.test(parts[2]) || !port) {
+    if (parts.length < 4 || parts[1] !== 'workspaces' || parts[3] !== 'files' || !DNS_LABEL.test(parts[0]) || !DNS_LABEL.test(parts[2]) || !port) {
         return undefined;
     }
     return groupLeader(pid) ? { pid, port, tenant: parts[0], id: parts[2] } : undefined;
@@ -75,5 +75,7 @@ function groupLeader(pid: number): boolean {
 /** The pid is alive and is the IDE of that folder, run by this user (a reused pid belongs to some other program). */
 export function isIdeOf(pid: number, folder: string): boolean {
     const argv = commandLineOf(pid);
-    return argv !== undefined && folderArg(argv) === folder;
+    const arg = argv && folderArg(argv);
+    // The workspace's files, or the folder inside them that its source names.
+    return arg !== undefined && (arg === folder || arg.startsWith(folder + path.sep));
 }

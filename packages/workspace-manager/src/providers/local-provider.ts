@@ -4,12 +4,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 import { Worker } from 'worker_threads';
-import { DNS_LABEL, IDE_IDENTITY_PATH, IDE_NONCE_HEADER, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
-import { defaultAppDir, freePort, ideProvesIdentity, SandboxSpec, spawnIde, stopProcessGroup } from '@warren/ide-launcher';
+import { DNS_LABEL, GitSourceSpec, IDE_ENV, IDE_IDENTITY_PATH, IDE_NONCE_HEADER, parseGitUrl, parseWorkspaceKey, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
+import { credentialHelperConfig, credentialHelperEnv } from '@warren/git-credential-helper';
+import { defaultAppDir, freePort, ideProvesIdentity, sandboxCommand, SandboxSpec, spawnIde, stopProcessGroup } from '@warren/ide-launcher';
 import { cacheProgPath, locateGo, warrenCacheDir } from '@warren/go-toolchain';
 import { memoryBytes, WorkspaceClass } from '../classes';
 import { Observation } from '../lifecycle/phase';
 import { WorkspaceRecord } from '../model';
+import { cloneInto, CloneFailure } from './git-clone';
 import { publishInWorker } from './go-build-cache';
 import { findIdeProcesses, IdeProcess, isIdeOf } from './ide-processes';
 import { Provider, RuntimeFacts, WorkspaceRef } from './provider';
@@ -42,6 +44,15 @@ export interface LocalProviderOptions {
      * warren-gocacheprog (built by `warren-go-tools install`); default on where that is built (doc/go-build-cache.md).
      */
     sharedGoCache?: boolean;
+    /** Whether the tenant has a git token for a host: a refused clone's message says which fix applies. */
+    hasGitCredential?(tenant: string, host: string): Promise<boolean>;
+}
+
+/** A clone in progress: its last progress line, and how to cancel it. */
+interface CloneJob {
+    progress: string;
+    abort: AbortController;
+    done: Promise<void>;
 }
 
 /** What is kept on disk of a launched IDE, written right after the launch, so that a restarted manager can adopt it. */
@@ -79,6 +90,9 @@ export class LocalProvider implements Provider {
     protected readonly users = new TenantUsers();
     /** warren-gocacheprog, where the shared Go build cache is on. */
     protected readonly cacheProg?: string;
+    /** Clones running now, and why the last one of a workspace failed (told once, by observe). */
+    protected readonly clones = new Map<WorkspaceKey, CloneJob>();
+    protected readonly cloneFailures = new Map<WorkspaceKey, string>();
 
     constructor(protected readonly options: LocalProviderOptions) {
         this.dataDir = path.resolve(options.dataDir);
@@ -93,13 +107,13 @@ export class LocalProvider implements Provider {
     }
 
     /** The workspace's folders; ids are checked again here because they become paths. */
-    paths(ws: WorkspaceRef): { root: string; files: string; home: string; config: string; tmp: string; etc: string; log: string; runtime: string } {
+    paths(ws: WorkspaceRef): { root: string; files: string; cloning: string; home: string; config: string; tmp: string; etc: string; log: string; runtime: string } {
         if (!DNS_LABEL.test(ws.tenant) || !DNS_LABEL.test(ws.id)) {
             throw new Error(`refusing a path for tenant "${ws.tenant}" and workspace "${ws.id}": not DNS-1123 labels`);
         }
         const root = path.join(this.dataDir, 'tenants', ws.tenant, 'workspaces', ws.id);
         return {
-            root, files: path.join(root, 'files'), home: path.join(root, 'home'), config: path.join(root, 'ide-config'),
+            root, files: path.join(root, 'files'), cloning: path.join(root, 'files.cloning'), home: path.join(root, 'home'), config: path.join(root, 'ide-config'),
             tmp: path.join(root, 'tmp'), etc: path.join(root, 'sandbox-etc'), log: path.join(root, 'logs', 'ide.log'), runtime: path.join(root, 'runtime.json')
         };
     }
@@ -116,8 +130,14 @@ export class LocalProvider implements Provider {
     async observe(ws: WorkspaceRecord): Promise<Observation & RuntimeFacts> {
         const key = workspaceKey(ws);
         const p = this.paths(ws);
-        const storage = fs.existsSync(p.files) ? 'ready' : 'absent';
+        const clone = this.clones.get(key);
+        const storage = fs.existsSync(p.files) ? 'ready' : clone ? 'creating' : 'absent';
         const notes = this.notes.get(key) ?? [];
+        if (storage !== 'ready') {
+            const gaveUp = this.cloneFailures.get(key);
+            this.cloneFailures.delete(key);
+            return { storage, runtime: 'absent', ready: false, node: 'local', notes, progress: clone?.progress, gaveUp };
+        }
         let rt = readRuntime(p.runtime);
         const child = this.children.get(key);
         if (rt && child && !isIdeOf(rt.pid, p.files)) {
@@ -148,7 +168,11 @@ export class LocalProvider implements Provider {
 
     async ensureStorage(ws: WorkspaceRecord): Promise<void> {
         const p = this.paths(ws);
-        if (fs.existsSync(p.files)) {
+        if (fs.existsSync(p.files) || this.clones.has(workspaceKey(ws))) {
+            return;
+        }
+        if (ws.source.kind === 'git') {
+            await this.startClone(ws, ws.source);
             return;
         }
         // Made beside and renamed into place: a crash leaves no half-copied workspace. Asynchronous,
@@ -192,9 +216,9 @@ export class LocalProvider implements Provider {
         this.exits.delete(key);
         await this.publishGoCaches(ws.tenant);
         const port = await freePort();
-        const sandbox = this.sandboxed ? await this.sandboxOf(ws, await this.users.ensure(ws.tenant), port) : undefined;
+        const sandbox = this.sandboxed ? await this.sandboxOf(ws, await this.users.ensure(ws.tenant), port, p.files) : undefined;
         const ide = await spawnIde({
-            workspace: p.files, configDir: p.config, port, env: this.environment(ws, cls, sandbox?.homeAt ?? p.home), logFile: p.log,
+            workspace: ws.source.kind === 'git' && ws.source.folder ? path.join(p.files, ws.source.folder) : p.files, configDir: p.config, port, env: this.environment(ws, cls, sandbox?.homeAt ?? p.home), logFile: p.log,
             secret: this.options.secretOf?.(ws), sandbox
         });
         // Written down at once: if the manager dies now, the next one adopts this IDE instead of launching another.
@@ -252,6 +276,7 @@ export class LocalProvider implements Provider {
     }
 
     async remove(ref: WorkspaceRef): Promise<void> {
+        await this.cancelClone(ref);
         await this.stop(ref);
         const root = this.paths(ref).root;
         // Renamed out of the way at once, removed in the background: gigabytes of Go caches take a while.
@@ -286,6 +311,7 @@ export class LocalProvider implements Provider {
     /** Waits for background removals; running IDEs are left running. */
     async dispose(): Promise<void> {
         clearInterval(this.poll);
+        await Promise.all([...this.clones.keys()].map(key => this.cancelClone(parseWorkspaceKey(key))));
         await Promise.all([...this.removals]);
     }
 
@@ -336,18 +362,18 @@ export class LocalProvider implements Provider {
      * The sandbox of a workspace's IDE: its own folders writable and owned by the tenant's user, the
      * Go toolchain, Warren's IDE and tools read-only, a private /tmp, and the data folder hidden.
      */
-    protected async sandboxOf(ws: WorkspaceRecord, user: TenantUser, port: number): Promise<SandboxSpec> {
+    protected async sandboxOf(ws: WorkspaceRecord, user: TenantUser, port: number, files: string): Promise<SandboxSpec> {
         if (!onPath('pasta', this.options.env ?? process.env)) {
             throw new Error('pasta is not installed: sandboxed IDEs get their network from it. Install it with "apt-get install passt" (scripts/start.sh does).');
         }
         const p = this.paths(ws);
         await fs.promises.rm(p.tmp, { recursive: true, force: true });
-        const own = [p.files, p.home, p.config, p.tmp];
+        const own = [files, p.home, p.config, p.tmp];
         for (const dir of own) {
             await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
         }
         // A workspace made before sandboxing, or by an ordinary user's Warren: hand it over once.
-        if ((await fs.promises.stat(p.files)).uid !== user.uid || (await fs.promises.stat(p.home)).uid !== user.uid) {
+        if ((await fs.promises.stat(files)).uid !== user.uid || (await fs.promises.stat(p.home)).uid !== user.uid) {
             await handOver(user, own);
         } else {
             await Promise.all(own.map(dir => fs.promises.chown(dir, user.uid, user.gid)));
@@ -366,7 +392,7 @@ export class LocalProvider implements Provider {
         }
         return {
             uid: user.uid, gid: user.gid, userName: user.name, home: p.home, homeAt: `/home/${user.name}`, hostname: ws.id,
-            writable: [p.files, p.home, p.config], readOnly: readOnly.filter(dir => fs.existsSync(dir)), hidden: [this.dataDir], tmp: p.tmp, etcDir: p.etc,
+            writable: [files, p.home, p.config], readOnly: readOnly.filter(dir => fs.existsSync(dir)), hidden: [this.dataDir], tmp: p.tmp, etcDir: p.etc,
             network: { listenPort: port, hostPorts: this.options.hostPorts ?? [] }
         };
     }
@@ -394,6 +420,8 @@ export class LocalProvider implements Provider {
             GOCACHE: path.join(home, '.cache', 'go-build'),
             ...(this.cacheProg ? { GOCACHEPROG: goCacheProgCommand(this.cacheProg, { own: path.join(home, '.cache', 'warren-go-build'), shared: this.sharedGoCache(ws.tenant) }) } : {}),
             ...ws.goEnv,
+            // git asks Warren for the tenant's tokens (packages/git-credential-helper); none is ever in the environment.
+            ...credentialHelperEnv(),
             ...this.options.workspaceEnv?.(ws)
         };
         const memory = memoryBytes(cls.memory);
@@ -403,6 +431,71 @@ export class LocalProvider implements Provider {
             env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --max-old-space-size=${Math.min(2048, Math.floor(memory / 4 / MiB))}`.trim();
         }
         return env;
+    }
+
+    /**
+     * Clones the workspace's repository in the background, as the tenant's user inside its sandbox, into
+     * files.cloning, renamed to files when complete: a failure, a cancel or a crash leaves nothing that
+     * looks like a workspace's files (the next try removes the remnant first). Progress and the end are
+     * told through onDidChange.
+     */
+    protected async startClone(ws: WorkspaceRecord, source: GitSourceSpec): Promise<void> {
+        const key = workspaceKey(ws);
+        const p = this.paths(ws);
+        this.cloneFailures.delete(key);
+        await fs.promises.rm(p.cloning, { recursive: true, force: true });
+        await fs.promises.mkdir(p.cloning, { recursive: true, mode: 0o700 });
+        await fs.promises.mkdir(p.home, { recursive: true, mode: 0o700 });
+        const user = this.sandboxed ? await this.users.ensure(ws.tenant) : undefined;
+        const sandbox = user ? { ...await this.sandboxOf(ws, user, await freePort(), p.cloning), dieWithParent: true } : undefined;
+        const operator = this.options.env ?? process.env;
+        const given = this.options.workspaceEnv?.(ws) ?? {};
+        const home = sandbox?.homeAt ?? p.home;
+        const env: NodeJS.ProcessEnv = {
+            PATH: '/usr/local/bin:/usr/bin:/bin', HOME: home, LANG: operator.LANG ?? 'C.UTF-8',
+            ...Object.fromEntries(IDE_ENV_PASSED.filter(name => operator[name] !== undefined).map(name => [name, operator[name]])),
+            GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GCM_INTERACTIVE: 'never',
+            GIT_SSH_COMMAND: 'ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new',
+            GIT_CONFIG_COUNT: '2', GIT_CONFIG_KEY_0: 'credential.helper', GIT_CONFIG_VALUE_0: '', GIT_CONFIG_KEY_1: 'credential.helper', GIT_CONFIG_VALUE_1: credentialHelperConfig(),
+            // Only this clone runs in its sandbox, so the workspace's token may be in its environment: the helper asks with it.
+            [IDE_ENV.activityUrl]: given[IDE_ENV.activityUrl], [IDE_ENV.token]: given[IDE_ENV.token]
+        };
+        const job: CloneJob = { progress: 'Cloning into the workspace', abort: new AbortController(), done: Promise.resolve() };
+        let told = 0;
+        const host = safeHost(source.url);
+        const hasCredential = host ? await this.options.hasGitCredential?.(ws.tenant, host).catch(() => false) ?? false : false;
+        job.done = cloneInto(source, p.cloning, {
+            wrap: sandbox ? (argv, cwd) => sandboxCommand(sandbox, argv, cwd) : undefined,
+            env, signal: job.abort.signal,
+            onProgress: line => {
+                job.progress = line;
+                if (Date.now() - told > 1_000) {
+                    told = Date.now();
+                    this.fire(ws);
+                }
+            }
+        }, hasCredential).then(async () => {
+            if (job.abort.signal.aborted) {
+                throw new CloneFailure('The clone was cancelled.');
+            }
+            await fs.promises.rename(p.cloning, p.files);
+        }).catch(async err => {
+            await fs.promises.rm(p.cloning, { recursive: true, force: true }).catch(() => undefined);
+            this.cloneFailures.set(key, err instanceof CloneFailure ? err.message : `The clone failed: ${(err as Error).message}`);
+        }).finally(() => {
+            this.clones.delete(key);
+            this.fire(ws);
+        });
+        this.clones.set(key, job);
+    }
+
+    protected async cancelClone(ref: WorkspaceRef): Promise<void> {
+        const job = this.clones.get(workspaceKey(ref));
+        if (job) {
+            job.abort.abort();
+            await job.done;
+        }
+        this.cloneFailures.delete(workspaceKey(ref));
     }
 
     protected checkAdopted(): void {
@@ -422,6 +515,14 @@ export class LocalProvider implements Provider {
 
     protected fire(ref: WorkspaceRef): void {
         this.listeners.forEach(l => l(ref.tenant, ref.id));
+    }
+}
+
+function safeHost(url: string): string | undefined {
+    try {
+        return parseGitUrl(url).host;
+    } catch {
+        return undefined;
     }
 }
 

@@ -12,6 +12,8 @@ export interface RuntimeFacts {
     notes: string[];
     /** While the IDE does not answer yet: the last thing it said (its log's last line), for the message if its start times out. */
     lastWords?: string;
+    /** While the files are being made (a git clone): the last progress line. */
+    progress?: string;
 }
 
 /** A workspace by its key; what a provider needs to find a runtime it has. */

@@ -29,5 +29,7 @@ export const MIGRATIONS: readonly string[] = [
     ALTER TABLE workspaces ADD COLUMN force_stop INTEGER NOT NULL DEFAULT 0;
     UPDATE workspaces SET status = json_set(status, '$.phase', 'failed', '$.failureReason', failure, '$.failedGeneration', 1)
         WHERE failure IS NOT NULL;
-    ALTER TABLE workspaces DROP COLUMN failure;`
+    ALTER TABLE workspaces DROP COLUMN failure;`,
+    // Where a workspace's files come from (the template, or a git repository), as JSON.
+    `ALTER TABLE workspaces ADD COLUMN source TEXT NOT NULL DEFAULT '{"kind":"template"}';`
 ];

@@ -11,7 +11,7 @@ import { SqliteStore } from './sqlite-store';
 import { AlreadyExistsError } from './workspace-store';
 
 const record = (tenant: string, id: string): WorkspaceRecord => ({
-    tenant, id, name: id, className: 'small', desired: 'running', deleting: false, forceStop: false, goEnv: { GOPROXY: 'off' }, generation: 1,
+    tenant, id, name: id, className: 'small', desired: 'running', deleting: false, forceStop: false, goEnv: { GOPROXY: 'off' }, source: { kind: 'template' }, generation: 1,
     createdAt: '2026-11-22T00:00:00.000Z', status: { phase: 'pending', version: 1, conditions: [], updatedAt: '2026-11-22T00:00:00.000Z' }
 });
 

@@ -16,6 +16,7 @@ interface WorkspaceRow {
     deleting: number;
     force_stop: number;
     go_env: string;
+    source: string;
     created_at: string;
     generation: number;
     status: string;
@@ -42,8 +43,8 @@ export class SqliteStore implements WorkspaceStore, TokenStore {
 
     async createWorkspace(record: WorkspaceRecord): Promise<void> {
         try {
-            this.db.prepare(`INSERT INTO workspaces (tenant, id, name, class_name, desired, deleting, force_stop, go_env, created_at, generation, status)
-                VALUES (@tenant, @id, @name, @class_name, @desired, @deleting, @force_stop, @go_env, @created_at, @generation, @status)`).run(toRow(record));
+            this.db.prepare(`INSERT INTO workspaces (tenant, id, name, class_name, desired, deleting, force_stop, go_env, source, created_at, generation, status)
+                VALUES (@tenant, @id, @name, @class_name, @desired, @deleting, @force_stop, @go_env, @source, @created_at, @generation, @status)`).run(toRow(record));
         } catch (err) {
             if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
                 throw new AlreadyExistsError(`Workspace "${record.id}" already exists in tenant "${record.tenant}".`);
@@ -157,7 +158,7 @@ function sha256(text: string): string {
 function toRow(r: WorkspaceRecord): WorkspaceRow {
     return {
         tenant: r.tenant, id: r.id, name: r.name, class_name: r.className, desired: r.desired, deleting: r.deleting ? 1 : 0,
-        force_stop: r.forceStop ? 1 : 0, go_env: JSON.stringify(r.goEnv), created_at: r.createdAt, generation: r.generation,
+        force_stop: r.forceStop ? 1 : 0, go_env: JSON.stringify(r.goEnv), source: JSON.stringify(r.source), created_at: r.createdAt, generation: r.generation,
         status: JSON.stringify(r.status)
     };
 }
@@ -165,7 +166,7 @@ function toRow(r: WorkspaceRecord): WorkspaceRow {
 function fromRow(row: WorkspaceRow): WorkspaceRecord {
     return {
         tenant: row.tenant, id: row.id, name: row.name, className: row.class_name, desired: row.desired, deleting: row.deleting === 1,
-        forceStop: row.force_stop === 1, goEnv: JSON.parse(row.go_env), createdAt: row.created_at, generation: row.generation,
+        forceStop: row.force_stop === 1, goEnv: JSON.parse(row.go_env), source: JSON.parse(row.source), createdAt: row.created_at, generation: row.generation,
         status: JSON.parse(row.status)
     };
 }

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import express = require('express');
-import { DNS_LABEL, ManagerCallError, WorkspaceJson } from '@warren/workspace-api';
+import { checkGitSource, DNS_LABEL, ManagerCallError, SourceProblem, SourceSpec, suggestedId, WorkspaceJson } from '@warren/workspace-api';
 import { SessionRecord } from '../auth/auth-store';
 import { SessionGuard } from '../auth/session-guard';
 import { WorkspaceDirectory, WorkspaceView } from '../directory';
@@ -10,7 +10,7 @@ import { WorkspaceHosts } from '../hosts';
 export function toJson(ws: WorkspaceView, hosts: WorkspaceHosts): WorkspaceJson {
     return {
         id: ws.id, name: ws.name, className: ws.className, desiredState: ws.desiredState, phase: ws.phase, version: ws.version,
-        failureReason: ws.failureReason, conditions: ws.conditions, idleStopsAt: ws.idleStopsAt, createdAt: ws.createdAt, updatedAt: ws.updatedAt,
+        failureReason: ws.failureReason, conditions: ws.conditions, idleStopsAt: ws.idleStopsAt, progress: ws.progress, source: ws.source, createdAt: ws.createdAt, updatedAt: ws.updatedAt,
         url: `${hosts.workspaceOrigin(ws.tenant, ws.id)}/`, openPath: `/open/${ws.id}`
     };
 }
@@ -18,6 +18,25 @@ export function toJson(ws: WorkspaceView, hosts: WorkspaceHosts): WorkspaceJson 
 /** The id a name suggests: "My service" → "my-service". */
 export function idFromName(name: string): string {
     return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+/, '').slice(0, 40).replace(/-+$/, '');
+}
+
+/** The repository fields of a new workspace, checked by the one rule of @warren/workspace-api (the manager checks again). */
+function sourceOf(body: { repository?: unknown; ref?: unknown; folder?: unknown }): SourceSpec {
+    if (body.repository === undefined || body.repository === '') {
+        if (body.ref || body.folder) {
+            throw new HttpError(400, 'A ref or folder needs a repository: fill in the Repository field, or clear the others.');
+        }
+        return { kind: 'template' };
+    }
+    const strings = [body.repository, body.ref ?? '', body.folder ?? ''].every(v => typeof v === 'string');
+    if (!strings) {
+        throw new HttpError(400, 'repository, ref and folder must be strings.');
+    }
+    try {
+        return checkGitSource({ url: (body.repository as string).trim(), ref: (body.ref as string ?? '').trim(), folder: (body.folder as string ?? '').trim() });
+    } catch (err) {
+        throw err instanceof SourceProblem ? new HttpError(400, err.message) : err;
+    }
 }
 
 class HttpError extends Error {
@@ -70,8 +89,10 @@ export function workspacesApi(directory: WorkspaceDirectory, hosts: WorkspaceHos
     }));
     router.post('/workspaces', handle(async (req, res) => {
         const tenant = tenantOf(res);
-        const body = (req.body ?? {}) as { name?: unknown; className?: unknown; id?: unknown };
-        const name = typeof body.name === 'string' ? body.name.trim() : '';
+        const body = (req.body ?? {}) as { name?: unknown; className?: unknown; id?: unknown; repository?: unknown; ref?: unknown; folder?: unknown };
+        const source = sourceOf(body);
+        // A repository's name suggests the workspace's.
+        const name = typeof body.name === 'string' && body.name.trim() ? body.name.trim() : source.kind === 'git' ? suggestedId(source.url) : '';
         if (!name || name.length > 100) {
             throw new HttpError(400, 'Give the workspace a name (1 to 100 characters).');
         }
@@ -85,7 +106,7 @@ export function workspacesApi(directory: WorkspaceDirectory, hosts: WorkspaceHos
         if (id.length > hosts.maxIdLength(tenant)) {
             throw new HttpError(400, `The id "${id}" is too long for a host name: ids in tenant "${tenant}" have at most ${hosts.maxIdLength(tenant)} characters.`);
         }
-        const ws = await directory.create(tenant, { id, name, className: body.className });
+        const ws = await directory.create(tenant, { id, name, className: body.className, source });
         res.status(201).json({ workspace: toJson(ws, hosts) });
     }));
     router.post('/workspaces/:id/start', handle(async (req, res) => {
@@ -101,6 +122,21 @@ export function workspacesApi(directory: WorkspaceDirectory, hosts: WorkspaceHos
     }));
     router.delete('/workspaces/:id', handle(async (req, res) => {
         res.json({ workspace: toJson(await directory.remove(tenantOf(res), checkId(String(req.params.id))), hosts) });
+    }));
+    router.get('/credentials', handle(async (_req, res) => {
+        res.json(await directory.gitCredentials(tenantOf(res)));
+    }));
+    router.post('/credentials', handle(async (req, res) => {
+        const body = (req.body ?? {}) as { host?: unknown; username?: unknown; token?: unknown };
+        if (typeof body.host !== 'string' || typeof body.token !== 'string' || (body.username !== undefined && typeof body.username !== 'string')) {
+            throw new HttpError(400, 'Send {"host": "github.com", "token": "...", "username": "optional"}.');
+        }
+        await directory.addGitCredential(tenantOf(res), { host: body.host.trim(), username: (body.username ?? '').trim(), token: body.token.trim() });
+        res.json(await directory.gitCredentials(tenantOf(res)));
+    }));
+    router.delete('/credentials/:host', handle(async (req, res) => {
+        await directory.removeGitCredential(tenantOf(res), String(req.params.host));
+        res.json(await directory.gitCredentials(tenantOf(res)));
     }));
     // Server-sent events: a snapshot, then every change of the tenant's workspaces, until the session ends.
     router.get('/events', (req, res) => {
