@@ -25,6 +25,7 @@ const LOCAL_DIRS = {
     '@warren/browser-app': 'browser-app',
     'warren-go': 'plugins/go',
     'json-language-features': 'plugins/json',
+    'git': 'plugins/git',
     '@warren/ide-launcher': 'packages/ide-launcher',
     '@warren/go-toolchain': 'packages/go-toolchain',
     '@warren/workspace-api': 'packages/workspace-api',
@@ -50,6 +51,7 @@ const TARGETS = {
             '@warren/browser-app': { files: ['package.json', 'lib', 'src-gen', 'resources'], follow: [] },
             'warren-go': { files: ['package.json', 'lib', 'syntaxes', 'language-configuration.json', 'go.mod.language-configuration.json', 'README.md'], follow: ['*'] },
             'json-language-features': { files: ['package.json', 'lib', 'syntaxes', 'language-configuration.json', 'README.md'], follow: ['*'] },
+            'git': { files: ['package.json', 'lib', 'README.md'], follow: ['*'] },
             '@warren/ide-launcher': { files: ['package.json', 'lib'], follow: ['*'] },
             '@warren/go-toolchain': { files: ['package.json', 'lib'], follow: ['*'] },
             // The launcher and the IDE load only lib/ide-contract.js of it, which has no dependencies (no gRPC).
@@ -79,7 +81,7 @@ const TARGETS = {
         },
         omit: { 'prebuild-install': 'better-sqlite3\'s install script downloads prebuilt binaries with it; nothing requires it at run time' },
         rebuild: ['better-sqlite3'],
-        forbid: [/^@theia\//, /^@warren\/browser-app$/, /^warren-go$/, /^json-language-features$/]
+        forbid: [/^@theia\//, /^@warren\/browser-app$/, /^warren-go$/, /^json-language-features$/, /^git$/]
     }
 };
 

@@ -69,7 +69,7 @@ GOSUMDB=${GOSUMDB:-sum.golang.org}
 NODE_GYP_VERSION=12.4.0
 
 if [ "$CONTENTS" = workspace ]; then
-  BUILT=(browser-app/lib/backend/main.js packages/ide-launcher/lib/cli.js plugins/go/lib/extension.js plugins/go/syntaxes plugins/json/lib/extension.js plugins/json/syntaxes)
+  BUILT=(browser-app/lib/backend/main.js packages/ide-launcher/lib/cli.js plugins/go/lib/extension.js plugins/go/syntaxes plugins/json/lib/extension.js plugins/json/syntaxes plugins/git/lib/extension.js)
 else
   BUILT=(packages/cli/lib/main.js packages/gateway/lib/node/index.js packages/gateway/lib/ui/dashboard.js packages/workspace-manager/lib/index.js)
 fi
