@@ -32,7 +32,7 @@ export function registerBranchCommands(ctx: vscode.ExtensionContext, repositorie
             ];
             const item = await vscode.window.showQuickPick(items, { placeHolder: 'Select a branch to check out' });
             if (item && !item.branch) {
-                await vscode.commands.executeCommand('git.branch', repository.sourceControl);
+                await vscode.commands.executeCommand('git.branch', vscode.Uri.file(repository.root));
             } else if (item?.branch) {
                 await repository.repository.checkout(item.branch).finally(() => repository.refresh());
             }

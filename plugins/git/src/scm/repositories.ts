@@ -49,11 +49,12 @@ export class Repositories implements vscode.Disposable {
     }
 
     /**
-     * The repository a command acts on: the SourceControl it was run from, else the active editor's, else the only
-     * one, else the one the user picks.
+     * The repository a command acts on: the SourceControl it was run from (or a URI in it, from the status bar),
+     * else the active editor's, else the only one, else the one the user picks.
      */
     async pick(arg?: unknown): Promise<GitSourceControl | undefined> {
-        const sc = arg && typeof arg === 'object' && 'rootUri' in arg ? this.forSourceControl(arg as vscode.SourceControl) : undefined;
+        const sc = arg instanceof vscode.Uri ? this.forUri(arg)
+            : arg && typeof arg === 'object' && 'rootUri' in arg ? this.forSourceControl(arg as vscode.SourceControl) : undefined;
         const editor = vscode.window.activeTextEditor?.document.uri;
         const chosen = sc ?? (editor && this.forUri(editor)) ?? (this.open.size === 1 ? this.all[0] : undefined);
         if (chosen || this.open.size === 0) {

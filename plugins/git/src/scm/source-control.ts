@@ -18,13 +18,6 @@ const LOOK: Record<ChangeKind, { letter: string; color: string; tooltip: string 
 
 export type GroupId = 'merge' | 'index' | 'workingTree';
 
-/** A resource state that remembers its change and group, for the commands that get it back from the view. */
-export interface GitResourceState extends vscode.SourceControlResourceState {
-    readonly change: FileChange;
-    readonly group: GroupId;
-    readonly repository: GitSourceControl;
-}
-
 // File events come in bursts (a checkout, a build): one refresh per burst.
 const DEBOUNCE_MS = 300;
 
@@ -44,7 +37,7 @@ export class GitSourceControl implements vscode.Disposable {
         const root = vscode.Uri.file(repository.root);
         this.sourceControl = vscode.scm.createSourceControl('git', path.basename(repository.root), root);
         this.sourceControl.inputBox.placeholder = 'Message (Ctrl+Enter to commit)';
-        this.sourceControl.acceptInputCommand = { command: 'git.commit', title: 'Commit', arguments: [this.sourceControl] };
+        this.sourceControl.acceptInputCommand = { command: 'git.commit', title: 'Commit', arguments: [root] };
         this.sourceControl.quickDiffProvider = {
             // The gutter compares the editor with the staged version, as VS Code does, or HEAD's for a file not in the index.
             provideOriginalResource: (uri: vscode.Uri): vscode.Uri | undefined =>
@@ -128,15 +121,12 @@ export class GitSourceControl implements vscode.Disposable {
         }
     }
 
-    private state(change: FileChange, group: GroupId): GitResourceState {
+    private state(change: FileChange, group: GroupId): vscode.SourceControlResourceState {
         const look = LOOK[change.kind];
         const resourceUri = this.uriOf(change.path);
         const tooltip = change.originalPath ? `${look.tooltip} from ${change.originalPath}` : look.tooltip;
         return {
             resourceUri,
-            change,
-            group,
-            repository: this,
             command: { command: 'git.openChange', title: 'Open Changes', arguments: [resourceUri, group] },
             decorations: { strikeThrough: change.kind === 'deleted', faded: false, tooltip },
             contextValue: change.kind,

@@ -26,11 +26,12 @@ export function registerStatusBar(ctx: vscode.ExtensionContext, repositories: Re
         }
         branch.text = `$(git-branch) ${branchLabel(status)}`;
         branch.tooltip = `${repository.sourceControl.label}: ${branchLabel(status)}. Checkout to another branch…`;
-        branch.command = { command: 'git.checkout', title: 'Checkout to...', arguments: [repository.sourceControl] };
+        branch.command = { command: 'git.checkout', title: 'Checkout to...', arguments: [vscode.Uri.file(repository.root)] };
         branch.show();
         sync.text = syncLabel(status);
         sync.tooltip = status.upstream ? `Sync with ${status.upstream}: pull ${status.behind} and push ${status.ahead} commits` : 'Publish the branch (push it and set its upstream)';
-        sync.command = { command: 'git.sync', title: 'Sync', arguments: [repository.sourceControl] };
+        // A URI, not the SourceControl: a status bar command's arguments are sent to the frontend, and it cannot be.
+        sync.command = { command: 'git.sync', title: 'Sync', arguments: [vscode.Uri.file(repository.root)] };
         sync.show();
     };
     const watch = (r: GitSourceControl): void => {

@@ -1,0 +1,138 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Locator, Page } from 'playwright-core';
+import { eventually, IdePage, startTestIde, TestIde } from '@warren/testing';
+
+/** git as the test runs it: no global or system configuration of this machine. */
+function git(cwd: string, ...args: string[]): string {
+    return execFileSync('git', args, {
+        cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, GIT_CONFIG_GLOBAL: os.devNull, GIT_CONFIG_NOSYSTEM: '1' }
+    });
+}
+
+/**
+ * Source control in the IDE (plugins/git): a workspace cloned from a bare repository, changes shown in the
+ * Source Control view and the editor's gutter, a commit pushed to the bare repository as the user's identity,
+ * a pull bringing another clone's change, and a rejected push explained.
+ */
+describe('Source control in the IDE', () => {
+    let ide: TestIde;
+    let ui: IdePage;
+    let page: Page;
+    let tmp: string;
+    let bare: string;
+    let other: string;
+
+    before(async () => {
+        ide = await startTestIde();
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-git-e2e-'));
+        // The bare repository, seeded with the example's Go module.
+        const seed = path.join(tmp, 'seed');
+        fs.cpSync(ide.workspace, seed, { recursive: true });
+        git(seed, 'init', '-q', '-b', 'main');
+        git(seed, 'add', '-A');
+        git(seed, '-c', 'user.name=Seed', '-c', 'user.email=seed@example.com', 'commit', '-q', '-m', 'A Go module');
+        bare = path.join(tmp, 'origin.git');
+        git(tmp, 'init', '-q', '--bare', '-b', 'main', bare);
+        git(seed, 'push', '-q', bare, 'main');
+        // The IDE's workspace becomes a clone of it, with the user's identity in its config.
+        for (const entry of fs.readdirSync(ide.workspace)) {
+            fs.rmSync(path.join(ide.workspace, entry), { recursive: true, force: true });
+        }
+        git(tmp, 'clone', '-q', bare, ide.workspace);
+        git(ide.workspace, 'config', 'user.name', 'Ada Lovelace');
+        git(ide.workspace, 'config', 'user.email', 'ada@example.com');
+        // What plugins/go does for a generated go.work: it never shows as a change.
+        fs.appendFileSync(path.join(ide.workspace, '.git', 'info', 'exclude'), '/go.work\n/go.work.sum\n');
+        const goLine = /^go .*$/m.exec(fs.readFileSync(path.join(ide.workspace, 'go.mod'), 'utf8'))?.[0] ?? 'go 1.22';
+        fs.writeFileSync(path.join(ide.workspace, 'go.work'), `${goLine}\n\nuse .\n`);
+        other = path.join(tmp, 'other');
+        git(tmp, 'clone', '-q', bare, other);
+        git(other, 'config', 'user.name', 'Grace Hopper');
+        git(other, 'config', 'user.email', 'grace@example.com');
+        ui = await IdePage.open(ide);
+        page = ui.page;
+    });
+
+    after(async () => {
+        await ui?.close('git-e2e');
+        await ide?.dispose();
+        if (tmp) {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
+    });
+
+    const scm = (): Locator => page.locator('#scm-view');
+    const item = (name: string): Locator => page.locator('#scm-view .scmItem', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}`) }).first();
+    const header = (title: string): Locator => page.locator('#scm-view .scm-theia-header', { hasText: new RegExp(`^${title}`) }).first();
+    const notification = (text: string | RegExp): Locator => page.locator('.theia-notification-message', { hasText: text }).first();
+    const openScm = async (): Promise<void> => {
+        await eventually('the Source Control view', async () => {
+            if (!await scm().isVisible()) {
+                await page.locator('#shell-tab-scm-view-container').click();
+            }
+            return scm().waitFor({ timeout: 3_000 }).then(() => true, () => undefined);
+        }, 30_000);
+    };
+    const commitBox = (): Locator => page.locator('#theia-scm-input-message');
+    const statusBar = (text: RegExp): Locator => page.locator('#theia-statusBar .element', { hasText: text }).first();
+
+    it('should show the branch in the status bar', async () => {
+        await statusBar(/^\s*main\s*$/).waitFor({ timeout: 60_000 });
+    });
+
+    it('should show an edited main.go in Changes, with a gutter marker in the editor, and not go.work', async () => {
+        await ui.openFile('main.go', 'Greeting');
+        await ui.addLineAndSave('main.go', 16, '// Edited in the IDE.');
+        await page.locator('.theia-editor:visible .dirty-diff-glyph').first().waitFor({ timeout: 30_000 });
+        await openScm();
+        await header('Changes').waitFor({ timeout: 30_000 });
+        await item('main.go').waitFor({ timeout: 30_000 });
+        assert.equal(await page.locator('#scm-view .scmItem', { hasText: 'go.work' }).count(), 0, 'go.work is excluded');
+    });
+
+    it('should stage, commit as the user and push to the bare repository', async () => {
+        await item('main.go').hover();
+        await item('main.go').locator('a[title="Stage Changes"]').click();
+        await header('Staged Changes').waitFor({ timeout: 30_000 });
+        await eventually('main.go staged', () => git(ide.workspace, 'diff', '--cached', '--name-only').trim() === 'main.go' || undefined);
+        await commitBox().click();
+        await commitBox().fill('Say where the edit came from');
+        await page.keyboard.press('Control+Enter');
+        await eventually('the commit', () => /Say where the edit came from/.test(git(ide.workspace, 'log', '-1', '--format=%s')) || undefined, 30_000);
+        await statusBar(/^\s*↑1\s*$/).waitFor({ timeout: 30_000 });
+        await ui.runCommand('Git: Push');
+        const pushed = await eventually('the commit in the bare repository', () => {
+            const log = git(bare, 'log', '-1', '--format=%an <%ae>|%s');
+            return log.includes('Say where the edit came from') ? log : undefined;
+        }, 60_000);
+        assert.equal(pushed.trim(), 'Ada Lovelace <ada@example.com>|Say where the edit came from');
+    });
+
+    it('should pull a change another clone pushed, into the workspace', async () => {
+        git(other, 'pull', '-q');
+        fs.writeFileSync(path.join(other, 'README.md'), 'Changed by another clone.\n');
+        git(other, 'commit', '-q', '-am', 'Another clone\'s change');
+        git(other, 'push', '-q');
+        await ui.runCommand('Git: Pull');
+        await eventually('the pulled README.md', () => fs.readFileSync(path.join(ide.workspace, 'README.md'), 'utf8') === 'Changed by another clone.\n' || undefined, 60_000);
+    });
+
+    it('should say why a push was rejected when the remote has commits the workspace does not have', async () => {
+        fs.appendFileSync(path.join(other, 'README.md'), 'Again.\n');
+        git(other, 'commit', '-q', '-am', 'Another change');
+        git(other, 'push', '-q');
+        fs.writeFileSync(path.join(ide.workspace, 'local.txt'), 'a local commit\n');
+        git(ide.workspace, 'add', 'local.txt');
+        git(ide.workspace, 'commit', '-q', '-m', 'A local commit');
+        await ui.runCommand('Git: Fetch');
+        await ui.runCommand('Git: Push');
+        await notification('Push rejected: the remote has commits you do not have. Pull first, then push.').waitFor({ timeout: 60_000 });
+        assert.doesNotMatch(git(bare, 'log', '--format=%s'), /A local commit/);
+    });
+});
