@@ -93,6 +93,8 @@ describe('Source control in the IDE', () => {
         await openScm();
         await header('Changes').waitFor({ timeout: 30_000 });
         await item('main.go').waitFor({ timeout: 30_000 });
+        // The letter comes from the plugin's file decorations, a moment after the item.
+        await item('main.go').locator('.status', { hasText: /^M$/ }).waitFor({ timeout: 30_000 });
         assert.equal(await page.locator('#scm-view .scmItem', { hasText: 'go.work' }).count(), 0, 'go.work is excluded');
     });
 
@@ -134,5 +136,37 @@ describe('Source control in the IDE', () => {
         await ui.runCommand('Git: Push');
         await notification('Push rejected: the remote has commits you do not have. Pull first, then push.').waitFor({ timeout: 60_000 });
         assert.doesNotMatch(git(bare, 'log', '--format=%s'), /A local commit/);
+    });
+
+    it('should stop a pull with conflicts, offer to accept a side above the block, and stage the resolved file', async () => {
+        const firstLine = (file: string, line: string): void => {
+            const text = fs.readFileSync(file, 'utf8').split('\n');
+            fs.writeFileSync(file, [line, ...text.slice(1)].join('\n'));
+        };
+        firstLine(path.join(other, 'main.go'), '// Command hello: theirs.');
+        git(other, 'commit', '-q', '-am', 'Theirs');
+        git(other, 'push', '-q');
+        firstLine(path.join(ide.workspace, 'main.go'), '// Command hello: mine.');
+        git(ide.workspace, 'commit', '-q', '-am', 'Mine');
+        await ui.runCommand('Git: Pull');
+        await notification('Pull stopped with conflicts in 1 file: resolve them in Merge Changes, then commit.').waitFor({ timeout: 60_000 });
+        await openScm();
+        await header('Merge Changes').waitFor({ timeout: 30_000 });
+        // Its tab is open since the first edit (the explorer's node now carries a problem count and a letter).
+        await page.locator('#theia-main-content-panel .lm-TabBar-tab', { hasText: 'main.go' }).first().click();
+        // Away from the tab, whose hover would cover the lenses.
+        await page.mouse.move(700, 700);
+        await page.locator('.theia-editor:visible .view-line', { hasText: '<<<<<<<' }).first().waitFor({ timeout: 30_000 });
+        await page.locator('.theia-editor:visible .codelens-decoration a', { hasText: 'Accept Incoming Change' }).first().click({ timeout: 30_000 });
+        await page.locator('.theia-editor:visible .view-line', { hasText: '<<<<<<<' }).waitFor({ state: 'detached', timeout: 10_000 });
+        await page.keyboard.press('Control+S');
+        await eventually('main.go resolved on disk', () => {
+            const text = fs.readFileSync(path.join(ide.workspace, 'main.go'), 'utf8');
+            return text.startsWith('// Command hello: theirs.\n') && !text.includes('<<<<<<<') || undefined;
+        }, 30_000);
+        await openScm();
+        await item('main.go').hover();
+        await item('main.go').locator('a[title="Stage Changes"]').click();
+        await eventually('main.go no longer conflicted', () => !/^u /m.test(git(ide.workspace, 'status', '--porcelain=v2')) || undefined, 30_000);
     });
 });

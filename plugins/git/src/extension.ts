@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerBranchCommands } from './scm/branch-commands';
 import { registerCommitCommands } from './scm/commit-commands';
+import { registerFileDecorations } from './scm/file-decorations';
 import { registerGitContentProvider } from './scm/git-content-provider';
 import { registerMergeConflicts } from './scm/merge-conflicts';
 import { registerRangeCommands } from './scm/range-commands';
@@ -21,6 +22,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
     registerRemoteCommands(ctx, repositories, output);
     registerRangeCommands(ctx, repositories, output);
     registerMergeConflicts(ctx);
+    registerFileDecorations(ctx, repositories);
     registerStatusBar(ctx, repositories);
     // Refresh looks for repositories again too: one cloned into the workspace since the IDE started.
     ctx.subscriptions.push(vscode.commands.registerCommand('git.refresh', async () => {

@@ -5,7 +5,7 @@ import { ChangeKind, FileChange, RepositoryStatus } from '../git/status';
 import { toGitUri } from './git-uri';
 
 /** What the view shows for each kind of change: the letter and colour VS Code users know, and a tooltip. */
-const LOOK: Record<ChangeKind, { letter: string; color: string; tooltip: string }> = {
+export const LOOK: Record<ChangeKind, { letter: string; color: string; tooltip: string }> = {
     modified: { letter: 'M', color: 'gitDecoration.modifiedResourceForeground', tooltip: 'Modified' },
     added: { letter: 'A', color: 'gitDecoration.addedResourceForeground', tooltip: 'Added' },
     deleted: { letter: 'D', color: 'gitDecoration.deletedResourceForeground', tooltip: 'Deleted' },
@@ -129,9 +129,7 @@ export class GitSourceControl implements vscode.Disposable {
             resourceUri,
             command: { command: 'git.openChange', title: 'Open Changes', arguments: [resourceUri, group] },
             decorations: { strikeThrough: change.kind === 'deleted', faded: false, tooltip },
-            contextValue: change.kind,
-            // Theia's view reads the letter and colour from the state itself (no file decoration provider for them).
-            ...{ letter: look.letter, color: new vscode.ThemeColor(look.color) }
+            contextValue: change.kind
         };
     }
 

@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import { FileChange } from '../git/status';
+import { Repositories } from './repositories';
+import { GitSourceControl, LOOK } from './source-control';
+
+/** The letter and colour of each changed file, in the Source Control view and the explorer (Theia's view reads them from here). */
+export function registerFileDecorations(ctx: vscode.ExtensionContext, repositories: Repositories): void {
+    const changed = new vscode.EventEmitter<vscode.Uri[] | undefined>();
+    const provider: vscode.FileDecorationProvider = {
+        onDidChangeFileDecorations: changed.event,
+        provideFileDecoration: uri => {
+            const repository = repositories.forUri(uri);
+            const change = repository && changeOf(repository, repository.relative(uri));
+            if (!change) {
+                return undefined;
+            }
+            const look = LOOK[change.kind];
+            return { badge: look.letter, tooltip: look.tooltip, color: new vscode.ThemeColor(look.color), propagate: false };
+        }
+    };
+    const watch = (r: GitSourceControl): void => {
+        ctx.subscriptions.push(r.onDidChangeStatus(() => changed.fire(undefined)));
+    };
+    repositories.all.forEach(watch);
+    ctx.subscriptions.push(changed, repositories.onDidOpen(watch), vscode.window.registerFileDecorationProvider(provider));
+}
+
+/** A conflict first, then the work tree's change, then the staged one: what the file is like now. */
+function changeOf(repository: GitSourceControl, file: string): FileChange | undefined {
+    const status = repository.status;
+    return status && [...status.merge, ...status.changes, ...status.staged].find(c => c.path === file);
+}
