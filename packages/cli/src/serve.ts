@@ -9,7 +9,7 @@ import { dataDir, readClasses, readClusterSettings, SERVE_INFO, ServeInfo } from
 interface ServeOptions {
     dataDir?: string; host: string; port: string; publicUrl?: string; grpcHost: string; grpcPort: string; metricsPort: string;
     classes?: string; template?: string; usersFile?: string; ownerTenant?: string; tlsCert?: string; tlsKey?: string;
-    restartCrashed?: boolean; trustProxy?: string; idleStop: boolean; sharedGoCache: boolean; heartbeatSeconds: string; idleCheckSeconds: string;
+    restartCrashed?: boolean; trustProxy?: string; idleStop: boolean; sharedGoCache: boolean; workspaceHostPorts?: string; heartbeatSeconds: string; idleCheckSeconds: string;
     provider: string; kubeconfig?: string; clusterConfig?: string; workspaceImage?: string; leaseSeconds: string; replicaId?: string;
 }
 
@@ -94,6 +94,7 @@ export function registerServe(program: Command): void {
         .option('--restart-crashed', 'restart an IDE that crashed (at most 3 times in 5 minutes) instead of marking it failed')
         .option('--no-idle-stop', 'never stop idle workspaces')
         .option('--no-shared-go-cache', 'give each workspace a Go build cache of its own only, not its tenant\'s shared one too')
+        .option('--workspace-host-ports <ports>', 'loopback ports of this machine that sandboxed workspaces may reach, comma-separated (a git server or module proxy on this machine); nothing else here is reachable from them')
         .option('--heartbeat-seconds <n>', 'how often IDEs report activity', '60')
         .option('--idle-check-seconds <n>', 'how often idle workspaces are looked for', '15')
         .option('--provider <name>', 'where workspaces run: local (IDE processes on this machine) or kubernetes (pods; doc/cluster.md)', 'local')
@@ -120,6 +121,7 @@ export function registerServe(program: Command): void {
                 tls: opts.tlsCert && opts.tlsKey ? { certFile: opts.tlsCert, keyFile: opts.tlsKey } : undefined,
                 heartbeatSeconds: seconds('--heartbeat-seconds', opts.heartbeatSeconds), kubernetes,
                 sharedGoCache: opts.sharedGoCache,
+                workspaceHostPorts: opts.workspaceHostPorts?.split(',').map(p => port('--workspace-host-ports', p.trim())),
                 idle: opts.idleStop ? { checkIntervalMs: seconds('--idle-check-seconds', opts.idleCheckSeconds) * 1000 } : false
             });
             const info: ServeInfo = { publicUrl: plane.gateway.url, owner };

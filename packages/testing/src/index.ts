@@ -11,3 +11,4 @@ export * from './static-directory';
 export * from './test-ide';
 export * from './warren-serve';
 export * from './images';
+export * from './git-server';

@@ -57,6 +57,8 @@ export interface ManagerOptions {
     onlyTenant?: string;
     /** Each tenant's workspaces read a shared Go build cache (local provider; default on; doc/go-build-cache.md). */
     sharedGoCache?: boolean;
+    /** Ports of this machine's loopback that sandboxed workspaces may reach besides the manager's (a git server or module proxy here). */
+    workspaceHostPorts?: number[];
     /** Cluster mode: workspaces as pods, the Workspace resource as the store, a Lease for the reconciler (doc/cluster.md). */
     kubernetes?: KubernetesModeOptions;
 }
@@ -153,7 +155,7 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
             token: ref => workspaceTokens.token(ref.tenant, ref.id), activityUrl: () => activityUrl, heartbeatSeconds, log
         }) : new LocalProvider({
             dataDir: options.dataDir, templateDir: options.templateDir, sandbox: options.sandbox, onlyTenant: options.onlyTenant, sharedGoCache: options.sharedGoCache,
-            secretOf: ws => workspaceTokens.ideSecret(ws.tenant, ws.id), hostPorts: [heartbeatPort],
+            secretOf: ws => workspaceTokens.ideSecret(ws.tenant, ws.id), hostPorts: [heartbeatPort, ...options.workspaceHostPorts ?? []],
             hasGitCredential: async (tenant, host) => Boolean(await credentials.lookup(tenant, host)),
             workspaceEnv: ws => ({
                 [IDE_ENV.activityUrl]: activityUrl,

@@ -63,7 +63,8 @@ function git(run: CloneRun, argv: string[], cwd: string): Promise<string> {
             partial = pieces.pop() ?? '';
             const last = pieces.map(p => p.trim()).filter(p => /^(remote: )?[A-Z][a-z]+ [a-z]+:/.test(p) || /^Cloning into/.test(p)).pop();
             if (last) {
-                run.onProgress?.(last.replace(/^remote: /, '').replace(/,\s*done\.$/, ', done'));
+                // "Cloning into '<a folder of the server>'..." names a path nobody needs to see.
+                run.onProgress?.(/^Cloning into/.test(last) ? 'Cloning' : last.replace(/^remote: /, '').replace(/,\s*done\.$/, ', done'));
             }
         });
         child.once('error', err => reject(new Error(err.name === 'AbortError' ? 'the clone was cancelled' : `git could not run: ${err.message}`)));

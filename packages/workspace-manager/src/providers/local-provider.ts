@@ -465,7 +465,7 @@ export class LocalProvider implements Provider {
         const host = safeHost(source.url);
         const hasCredential = host ? await this.options.hasGitCredential?.(ws.tenant, host).catch(() => false) ?? false : false;
         job.done = cloneInto(source, p.cloning, {
-            wrap: sandbox ? (argv, cwd) => sandboxCommand(sandbox, argv, cwd) : undefined,
+            wrap: sandbox ? (argv, cwd) => sandboxCommand(sandbox, this.afterNetwork(sandbox, argv), cwd) : undefined,
             env, signal: job.abort.signal,
             onProgress: line => {
                 job.progress = line;
@@ -487,6 +487,12 @@ export class LocalProvider implements Provider {
             this.fire(ws);
         });
         this.clones.set(key, job);
+    }
+
+    /** The command, once the sandbox's forwarded ports connect (pasta sets them up while the command starts). */
+    protected afterNetwork(sandbox: SandboxSpec, argv: string[]): string[] {
+        const port = sandbox.network?.hostPorts[0];
+        return port ? [process.execPath, path.join(__dirname, 'wait-for-network.js'), String(port), '--', ...argv] : argv;
     }
 
     protected async cancelClone(ref: WorkspaceRef): Promise<void> {
