@@ -36,7 +36,8 @@ const LOCAL_DIRS = {
     '@warren/cli': 'packages/cli',
     '@warren/gateway': 'packages/gateway',
     '@warren/workspace-manager': 'packages/workspace-manager',
-    '@warren/service-support': 'packages/service-support'
+    '@warren/service-support': 'packages/service-support',
+    '@warren/git-credential-helper': 'packages/git-credential-helper'
 };
 
 /**
@@ -60,7 +61,12 @@ const TARGETS = {
             '@warren/go-workspace': { files: ['package.json', 'lib'], follow: [] },
             '@warren/welcome': { files: ['package.json', 'lib'], follow: [] },
             '@warren/reconnect': { files: ['package.json', 'lib'], follow: [] },
-            '@warren/compressed-frontend': { files: ['package.json', 'lib'], follow: [] }
+            '@warren/compressed-frontend': { files: ['package.json', 'lib'], follow: [] },
+            // git's credential helper (the IDE's terminals and the clone ask the manager for the tenant's tokens with it).
+            '@warren/git-credential-helper': { files: ['package.json', 'lib'], follow: [] },
+            // The first start's clone in the pod's init container: the script and git-clone.js, which load nothing else of
+            // the manager (lib/git-source.js of @warren/workspace-api, without gRPC).
+            '@warren/workspace-manager': { files: ['package.json', 'lib/providers/clone-cli.js', 'lib/providers/git-clone.js'], follow: [] }
         },
         omit: {},
         rebuild: [],

@@ -152,7 +152,8 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
         const provider: Provider = cluster ? new KubernetesProvider({
             kube: cluster.kube, settings: options.kubernetes!.settings, namespaces: cluster.namespaces, classes,
             ownerUid: ref => cluster!.store.uidOf(ref.tenant, ref.id), ideSecret: ref => workspaceTokens.ideSecret(ref.tenant, ref.id),
-            token: ref => workspaceTokens.token(ref.tenant, ref.id), activityUrl: () => activityUrl, heartbeatSeconds, log
+            token: ref => workspaceTokens.token(ref.tenant, ref.id), activityUrl: () => activityUrl, heartbeatSeconds, log,
+            hasGitCredential: async (tenant, host) => Boolean(await credentials.lookup(tenant, host))
         }) : new LocalProvider({
             dataDir: options.dataDir, templateDir: options.templateDir, sandbox: options.sandbox, onlyTenant: options.onlyTenant, sharedGoCache: options.sharedGoCache,
             secretOf: ws => workspaceTokens.ideSecret(ws.tenant, ws.id), hostPorts: [heartbeatPort, ...options.workspaceHostPorts ?? []],

@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { EventEmitter } from 'events';
-import { IDE_IDENTITY_PATH, IDE_NONCE_HEADER, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
+import { IDE_IDENTITY_PATH, IDE_NONCE_HEADER, parseGitUrl, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
 import { ideProvesIdentity } from '@warren/ide-launcher';
 import { WorkspaceClass } from '../classes';
 import { Observation } from '../lifecycle/phase';
@@ -28,6 +28,8 @@ export interface KubernetesProviderOptions {
     /** Where the pod's IDE sends heartbeats. */
     activityUrl(): string;
     heartbeatSeconds: number;
+    /** Whether the tenant has a git token for a host: a refused clone's message says which fix applies. */
+    hasGitCredential?(tenant: string, host: string): Promise<boolean>;
     log(entry: Record<string, unknown>): void;
 }
 
@@ -174,7 +176,7 @@ export class KubernetesProvider implements Provider {
             return;
         }
         try {
-            this.pods.remember(await this.options.kube.create(workspacePod(ctx)));
+            this.pods.remember(await this.options.kube.create(workspacePod({ ...ctx, hasGitCredential: await this.hasGitCredential(ws) })));
         } catch (err) {
             if (isAlreadyExists(err)) {
                 return;
@@ -226,6 +228,20 @@ export class KubernetesProvider implements Provider {
         this.volumes.stop();
         this.nodes.stop();
         this.warnings.stop();
+    }
+
+    /** For a git source: whether the tenant has a token for its host (asked when the pod is made, for the clone's message). */
+    protected async hasGitCredential(ws: WorkspaceRecord): Promise<boolean> {
+        if (ws.source.kind !== 'git' || !this.options.hasGitCredential) {
+            return false;
+        }
+        let host: string;
+        try {
+            host = parseGitUrl(ws.source.url).host;
+        } catch {
+            return false;
+        }
+        return this.options.hasGitCredential(ws.tenant, host).catch(() => false);
     }
 
     /** The latest warning about a pod, other than the scheduler's (its condition says that), while it is not ready. */

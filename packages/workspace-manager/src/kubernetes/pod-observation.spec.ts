@@ -97,3 +97,62 @@ describe('observePod', () => {
         assert.deepEqual([obs.runtime, obs.gpu], ['stopping', '1 x nvidia.com/gpu (NVIDIA-H100-80GB-HBM3)']);
     });
 });
+
+describe('observePod, for a workspace whose first start clones its repository (the init container "clone")', () => {
+    const URL = 'https://git.example.com/team/api.git';
+    const scheduled = { type: 'PodScheduled', status: 'True', lastTransitionTime: at(60) as unknown as Date };
+    const ideWaiting: k8s.V1ContainerStatus = { name: 'ide', ready: false, restartCount: 0, image: 'x', imageID: '', state: { waiting: { reason: 'PodInitializing' } } };
+    const cloning = (clone: Partial<k8s.V1ContainerStatus>, ide: k8s.V1ContainerStatus = ideWaiting): k8s.V1Pod => {
+        const p = pod({
+            phase: 'Pending', podIP: '10.244.0.9', conditions: [scheduled],
+            initContainerStatuses: [{ name: 'clone', ready: false, restartCount: 0, image: 'x', imageID: 'x', ...clone }],
+            containerStatuses: [ide]
+        }, 'real-0');
+        p.spec!.initContainers = [{ name: 'clone', image: 'localhost/warren-workspace:1', args: ['--target=/home/warren/workspace', `--url=${URL}`, '--ref=', '--folder='] }];
+        return p;
+    };
+    const failed = (terminated: k8s.V1ContainerStateTerminated): Partial<k8s.V1ContainerStatus> => ({ state: { terminated } });
+    const MESSAGE = 'Authentication failed for git.example.com: the tenant has no token for it. Add one in the dashboard (Git credentials) '
+        + 'or with "warren credential add git.example.com", then start the workspace again.';
+
+    it('says it is cloning, with the latest progress line, and keeps the start clock at now while it runs', () => {
+        const obs = observePod(view(cloning({ state: { running: { startedAt: at(5) as unknown as Date } } }), CPU, { cloneProgress: 'Receiving objects:  45% (450/1000)' }));
+        assert.deepEqual([obs.runtime, obs.ready, obs.gaveUp, obs.launchedAt], ['starting', false, undefined, NOW]);
+        assert.deepEqual(obs.notes, [`Cloning: ${URL}: Receiving objects:  45% (450/1000)`]);
+        assert.deepEqual(observePod(view(cloning({ state: { waiting: { reason: 'PodInitializing' } } }))).notes, [`Cloning: ${URL}`]);
+    });
+
+    it('gives up on the first failure with the clone\'s own message, although the kubelet would run it again', () => {
+        const first = observePod(view(cloning(failed({ exitCode: 1, reason: 'Error', message: MESSAGE }))));
+        assert.equal(first.gaveUp, MESSAGE);
+        assert.equal(first.runtime, 'starting', 'still a pod to delete: the reconciler stops it');
+        // Seen only after the kubelet started it again (restartPolicy Always), or waiting in its back-off.
+        const again = cloning({ restartCount: 1, state: { running: {} }, lastState: { terminated: { exitCode: 1, message: MESSAGE } } });
+        assert.equal(observePod(view(again)).gaveUp, MESSAGE);
+        const backOff = cloning({ restartCount: 1, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, message: MESSAGE } } });
+        assert.equal(observePod(view(backOff)).gaveUp, MESSAGE);
+    });
+
+    it('says why when the clone left no message (node could not run it, out of memory)', () => {
+        assert.equal(observePod(view(cloning(failed({ exitCode: 127, reason: 'Error' })))).gaveUp, 'The clone failed (exit code 127, Error).');
+        assert.equal(observePod(view(cloning(failed({ exitCode: 137, reason: 'OOMKilled' })))).gaveUp,
+            'The clone ran out of memory: the class "small" allows 4Gi; choose a larger class.');
+    });
+
+    it('waits for the clone\'s image like the IDE\'s, and gives up at once on one that is never pulled', () => {
+        const pulling = observePod(view(cloning({ state: { waiting: { reason: 'ErrImagePull', message: 'manifest unknown' } } })));
+        assert.match(pulling.waitingFor ?? '', /workspace image .*ErrImagePull: manifest unknown/);
+        assert.equal(pulling.gaveUp, undefined);
+        assert.match(observePod(view(cloning({ state: { waiting: { reason: 'CreateContainerConfigError', message: 'secret "ws-a-secret" not found' } } }))).gaveUp ?? '',
+            /^The clone's container could not be created \(CreateContainerConfigError\): secret "ws-a-secret" not found/);
+    });
+
+    it('starts the IDE\'s clock when the clone ended, and reports the IDE as usual after it', () => {
+        const done: Partial<k8s.V1ContainerStatus> = { state: { terminated: { exitCode: 0, reason: 'Completed', finishedAt: at(2) as unknown as Date } } };
+        const starting = observePod(view(cloning(done)));
+        assert.deepEqual([starting.runtime, starting.launchedAt, starting.gaveUp, starting.notes], ['starting', NOW - 2000, undefined, []]);
+        const running = cloning(done, { name: 'ide', ready: true, restartCount: 0, image: 'x', imageID: 'x', state: { running: { startedAt: at(1) as unknown as Date } } });
+        const obs = observePod(view(running));
+        assert.deepEqual([obs.runtime, obs.ready, obs.url], ['running', true, 'http://10.244.0.9:3000']);
+    });
+});

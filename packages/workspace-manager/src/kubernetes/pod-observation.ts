@@ -3,6 +3,7 @@ import { WorkspaceClass } from '../classes';
 import { Observation } from '../lifecycle/phase';
 import { RuntimeFacts } from '../providers/provider';
 import { IDE_PORT } from './tenant-namespaces';
+import { CLONE_CONTAINER } from './workspace-objects';
 
 /** What the informers hold of one workspace, and what the provider knows besides. */
 export interface PodView {
@@ -15,6 +16,8 @@ export interface PodView {
     gpuProduct?: string;
     /** The IDE proved it is this workspace's (the identity endpoint). */
     identityProven: boolean;
+    /** The clone's latest progress line (its init container's log), while it runs. */
+    cloneProgress?: string;
     now: number;
 }
 
@@ -65,20 +68,33 @@ export function observePod(view: PodView): Observation & RuntimeFacts {
         }
         return { storage, runtime: 'starting', ready: false, ...facts };
     }
-    const launchedAt = Date.parse(String(scheduled?.lastTransitionTime ?? '')) || created;
-    const container = pod.status?.containerStatuses?.find(c => c.name === 'ide');
-    const waiting = container?.state?.waiting;
-    if (waiting?.reason && HOPELESS.has(waiting.reason)) {
-        return {
-            storage, runtime: 'starting', ready: false, ...facts,
-            gaveUp: `The IDE's container could not be created (${waiting.reason}): ${waiting.message ?? ''} Ask an admin to check the workspace image and its settings.`.replace(/ +/g, ' ')
-        };
+    let launchedAt = Date.parse(String(scheduled?.lastTransitionTime ?? '')) || created;
+    const clone = pod.status?.initContainerStatuses?.find(c => c.name === CLONE_CONTAINER);
+    const cloneSpec = pod.spec.initContainers?.find(c => c.name === CLONE_CONTAINER);
+    const cloneDone = clone?.state?.terminated?.exitCode === 0;
+    if (cloneSpec && !cloneDone) {
+        // The first start's clone. With restartPolicy Always the kubelet would run a failed one again and
+        // again: the first failure is final (the reconciler then deletes the pod), in the clone's own words.
+        const failed = [clone?.state?.terminated, clone?.lastState?.terminated].find(t => t && t.exitCode !== 0);
+        if (failed) {
+            return { storage, runtime: 'starting', ready: false, ...facts, gaveUp: cloneFailure(failed, cls) };
+        }
+        const stuck = containerWaiting(pod, clone, view, launchedAt);
+        if (stuck) {
+            return { storage, runtime: 'starting', ready: false, ...facts, ...stuck };
+        }
+        // Cloning takes as long as the repository needs: the IDE's start timeout counts from the clone's end.
+        const url = cloneSpec.args?.find(a => a.startsWith('--url='))?.slice('--url='.length) ?? 'the repository';
+        const progress = clone?.state?.running && view.cloneProgress ? `: ${view.cloneProgress}` : '';
+        return { storage, runtime: 'starting', ready: false, ...facts, launchedAt: view.now, notes: [`Cloning: ${url}${progress}`] };
     }
-    if (waiting?.reason && PULLING.has(waiting.reason)) {
-        const waitingFor = `the workspace image ${pod.spec.containers[0]?.image} (${waiting.reason}: ${waiting.message ?? 'no message'})`;
-        return view.now - launchedAt > PULL_PATIENCE_MS
-            ? { storage, runtime: 'starting', ready: false, ...facts, waitingFor, gaveUp: `The workspace image could not be pulled: ${waiting.message ?? waiting.reason}. Ask an admin to check the image name and the registry's credentials.` }
-            : { storage, runtime: 'starting', ready: false, ...facts, waitingFor, launchedAt: view.now };
+    if (cloneDone) {
+        launchedAt = Math.max(launchedAt, Date.parse(String(clone?.state?.terminated?.finishedAt ?? '')) || 0);
+    }
+    const container = pod.status?.containerStatuses?.find(c => c.name === 'ide');
+    const stuck = containerWaiting(pod, container, view, launchedAt);
+    if (stuck) {
+        return { storage, runtime: 'starting', ready: false, ...facts, ...stuck };
     }
     const ended = container?.lastState?.terminated ?? container?.state?.terminated;
     if ((ended && (container?.restartCount ?? 0) > 0) || container?.state?.terminated) {
@@ -94,6 +110,34 @@ export function observePod(view: PodView): Observation & RuntimeFacts {
         ...facts,
         url
     };
+}
+
+/** A container that cannot be created, or whose image does not pull: waiting for it, or giving up. */
+function containerWaiting(pod: k8s.V1Pod, status: k8s.V1ContainerStatus | undefined, view: PodView, launchedAt: number):
+    Pick<Observation, 'waitingFor' | 'gaveUp' | 'launchedAt'> | undefined {
+    const waiting = status?.state?.waiting;
+    const role = status?.name === CLONE_CONTAINER ? 'clone' : 'IDE';
+    if (waiting?.reason && HOPELESS.has(waiting.reason)) {
+        return {
+            gaveUp: `The ${role}'s container could not be created (${waiting.reason}): ${waiting.message ?? ''} Ask an admin to check the workspace image and its settings.`.replace(/ +/g, ' ')
+        };
+    }
+    if (waiting?.reason && PULLING.has(waiting.reason)) {
+        const waitingFor = `the workspace image ${pod.spec?.containers[0]?.image} (${waiting.reason}: ${waiting.message ?? 'no message'})`;
+        return view.now - launchedAt > PULL_PATIENCE_MS
+            ? { waitingFor, gaveUp: `The workspace image could not be pulled: ${waiting.message ?? waiting.reason}. Ask an admin to check the image name and the registry's credentials.` }
+            : { waitingFor, launchedAt: view.now };
+    }
+    return undefined;
+}
+
+/** Why the clone failed: the message clone-cli.js wrote (git's words explained), or what Kubernetes says of its end. */
+function cloneFailure(t: k8s.V1ContainerStateTerminated, cls: WorkspaceClass | undefined): string {
+    if (t.reason === 'OOMKilled') {
+        return `The clone ran out of memory: the class "${cls?.name ?? '?'}" allows ${cls?.memory ?? 'less'}; choose a larger class.`;
+    }
+    const message = t.message?.trim();
+    return message ? message.split('\n').slice(-3).join(' ') : `The clone failed (exit code ${t.exitCode}${t.reason ? `, ${t.reason}` : ''}).`;
 }
 
 function exitReason(t: k8s.V1ContainerStateTerminated, cls: WorkspaceClass | undefined): string {

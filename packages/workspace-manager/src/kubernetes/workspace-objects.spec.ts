@@ -1,10 +1,11 @@
 import { strict as assert } from 'assert';
 import { describe, it } from 'node:test';
+import * as k8s from '@kubernetes/client-node';
 import { WorkspaceClass } from '../classes';
 import { WorkspaceRecord } from '../model';
 import { DEFAULT_CLUSTER_SETTINGS, parseClusterSettings } from './cluster-settings';
 import { quotaHard, tenantObjects } from './tenant-namespaces';
-import { workspaceConfig, WorkspaceContext, workspacePod, workspaceVolume } from './workspace-objects';
+import { workspaceConfig, WorkspaceContext, workspacePod, workspaceSecret, workspaceVolume } from './workspace-objects';
 import { fromResource, toResource, toResourceStatus, tenantNamespace } from './workspace-resource';
 
 const ws: WorkspaceRecord = {
@@ -105,5 +106,63 @@ describe('cluster settings', () => {
         assert.deepEqual(problems, []);
         assert.equal(s!.image, 'localhost/ws:1');
         assert.deepEqual(s!.controlPlanePeers, [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'platform' } } }]);
+    });
+});
+
+describe('a git-sourced workspace\'s pod', () => {
+    const git: WorkspaceRecord = { ...ws, source: { kind: 'git', url: 'https://git.example.com/team/api.git', ref: 'v1.2.0', folder: 'services/api' } };
+    const gitCtx = (cls: WorkspaceClass, extra: Partial<WorkspaceContext> = {}): WorkspaceContext => ({ ...ctx(cls), ws: git, ...extra });
+    const envOf = (c: k8s.V1Container): Record<string, string | undefined> => Object.fromEntries(c.env!.map(e => [e.name, e.value]));
+    const HELPER = `!'/usr/local/bin/node' '/opt/warren/app/packages/git-credential-helper/lib/main.js'`;
+
+    it('has the clone as an init container only for a git source', () => {
+        assert.equal(workspacePod(ctx(small)).spec!.initContainers, undefined);
+        const init = workspacePod(gitCtx(small)).spec!.initContainers!;
+        assert.deepEqual(init.map(c => c.name), ['clone']);
+        assert.deepEqual(init[0].command, ['/usr/local/bin/node', '/opt/warren/app/packages/workspace-manager/lib/providers/clone-cli.js']);
+        assert.deepEqual(init[0].args, ['--target=/home/warren/workspace', '--url=https://git.example.com/team/api.git', '--ref=v1.2.0', '--folder=services/api']);
+        assert.ok(workspacePod(gitCtx(small, { hasGitCredential: true })).spec!.initContainers![0].args!.includes('--has-credential'));
+        assert.equal(init[0].image, settings.image);
+    });
+
+    it('clones with the workspace\'s identity: the same user and restrictions as the IDE, no service-account token, the class\'s limits without a GPU', () => {
+        const pod = workspacePod(gitCtx(gpu));
+        const [clone] = pod.spec!.initContainers!;
+        assert.deepEqual(clone.securityContext, pod.spec!.containers[0].securityContext);
+        assert.deepEqual(clone.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, runAsNonRoot: true });
+        assert.equal(pod.spec!.securityContext!.runAsUser, 1000);
+        assert.equal(pod.spec!.automountServiceAccountToken, false);
+        assert.deepEqual(clone.resources, { limits: { cpu: '4', memory: '16Gi' }, requests: { cpu: '4', memory: '16Gi' } });
+        assert.equal(envOf(clone).NVIDIA_VISIBLE_DEVICES, 'void', 'no GPU for the clone, even from a CUDA image\'s default');
+        assert.deepEqual(clone.volumeMounts, [{ name: 'home', mountPath: '/home/warren' }, { name: 'tmp', mountPath: '/tmp' }]);
+        assert.deepEqual([clone.terminationMessagePath, clone.terminationMessagePolicy], ['/dev/termination-log', 'FallbackToLogsOnError']);
+    });
+
+    it('gives the clone the credential helper and the workspace token from the Secret, and writes no token anywhere', () => {
+        const pod = workspacePod(gitCtx(small));
+        const [clone] = pod.spec!.initContainers!;
+        const env = envOf(clone);
+        assert.equal(env.WARREN_ACTIVITY_URL, 'http://10.0.0.1:7082');
+        assert.deepEqual(clone.env!.find(e => e.name === 'WARREN_WORKSPACE_TOKEN')!.valueFrom, { secretKeyRef: { name: 'ws-hello-secret', key: 'token' } });
+        assert.equal(env.WARREN_WORKSPACE_TOKEN, undefined);
+        assert.deepEqual([env.GIT_CONFIG_COUNT, env.GIT_CONFIG_KEY_0, env.GIT_CONFIG_VALUE_0, env.GIT_CONFIG_KEY_1, env.GIT_CONFIG_VALUE_1],
+            ['2', 'credential.helper', '', 'credential.helper', HELPER]);
+        assert.deepEqual([env.GIT_TERMINAL_PROMPT, env.GIT_CONFIG_NOSYSTEM, env.GIT_CONFIG_GLOBAL], ['0', '1', '/dev/null']);
+        // Nothing of the token in the spec: the only way to it is the Secret's key, and the helper writes nothing.
+        const token = 'tok-123';
+        const secret = workspaceSecret(gitCtx(small), 'ide-456', token);
+        assert.equal(secret.stringData!.token, token);
+        assert.ok(!JSON.stringify(pod).includes(token));
+        assert.ok(clone.env!.every(e => e.value === undefined || !/token|secret/i.test(e.name)), 'secrets come from the Secret, never as values');
+    });
+
+    it('gives the IDE the helper too (a terminal\'s git push asks through the relay), and opens the repository\'s folder', () => {
+        const [ide] = workspacePod(gitCtx(small)).spec!.containers;
+        assert.deepEqual([envOf(ide).GIT_CONFIG_COUNT, envOf(ide).GIT_CONFIG_KEY_0, envOf(ide).GIT_CONFIG_VALUE_0], ['1', 'credential.helper', HELPER]);
+        assert.deepEqual(ide.args, ['/opt/warren/bin/warren-workspace', '--workspace', '/home/warren/workspace/services/api']);
+        assert.equal(workspacePod(ctx(small)).spec!.containers[0].args, undefined, 'the image\'s command as it is');
+        assert.equal(envOf(workspacePod(ctx(small)).spec!.containers[0]).GIT_CONFIG_VALUE_0, HELPER);
+        const root = workspacePod({ ...ctx(small), ws: { ...git, source: { ...git.source, folder: '' } as WorkspaceRecord['source'] } });
+        assert.equal(root.spec!.containers[0].args, undefined);
     });
 });

@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
-import { IDE_ENV } from '@warren/workspace-api';
+import { credentialHelperConfig, credentialHelperEnv } from '@warren/git-credential-helper';
+import { GitSourceSpec, IDE_ENV } from '@warren/workspace-api';
 import { WorkspaceClass } from '../classes';
 import { WorkspaceRecord } from '../model';
 import { ClusterSettings } from './cluster-settings';
@@ -11,6 +12,18 @@ export const HOME = '/home/warren';
 export const UID = 1000;
 /** The ConfigMap's mount: go.env is read by every go command (GOENV), so an edit applies without a restart. */
 export const CONFIG_MOUNT = '/etc/warren/workspace';
+/** The workspace's files on the volume: the folder the image's command opens (scripts/image/warren-workspace). */
+export const FILES = `${HOME}/workspace`;
+/** The image's node, and Warren's packages in it in the checkout's layout (scripts/image-context.mjs). */
+export const IMAGE_NODE = '/usr/local/bin/node';
+export const IMAGE_APP = '/opt/warren/app';
+export const IMAGE_COMMAND = '/opt/warren/bin/warren-workspace';
+/** git's credential helper in the image: it asks the manager for the tenant's tokens (packages/git-credential-helper). */
+export const IMAGE_CREDENTIAL_HELPER = `${IMAGE_APP}/packages/git-credential-helper/lib/main.js`;
+/** The init container's script: the first start's clone (providers/clone-cli.ts). */
+export const IMAGE_CLONE_SCRIPT = `${IMAGE_APP}/packages/workspace-manager/lib/providers/clone-cli.js`;
+/** The init container that clones a git-sourced workspace's repository. */
+export const CLONE_CONTAINER = 'clone';
 
 export const podName = (id: string): string => `ws-${id}`;
 export const volumeName = (id: string): string => `ws-${id}-home`;
@@ -26,6 +39,8 @@ export interface WorkspaceContext {
     ownerUid: string;
     activityUrl: string;
     heartbeatSeconds: number;
+    /** Whether the tenant has a git token for the repository's host: a refused clone's message says which fix applies. */
+    hasGitCredential?: boolean;
 }
 
 function metadata(ctx: WorkspaceContext, name: string, component: string): k8s.V1ObjectMeta {
@@ -87,6 +102,59 @@ export function podResources(cls: WorkspaceClass): k8s.V1ResourceRequirements {
     return { limits, requests };
 }
 
+/** Every container of a workspace's pod: what Pod Security "restricted" asks, and a read-only root. */
+const CONTAINER_SECURITY: k8s.V1SecurityContext = {
+    allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, runAsNonRoot: true
+};
+
+/**
+ * The first start's clone, as an init container with the workspace's own identity and limits (no GPU):
+ * the image's node runs clone-cli.js, which does nothing when the files exist (every later start), and
+ * otherwise clones beside them and renames into place. git asks for the tenant's token through the
+ * credential helper with the workspace token, which comes from the Secret into this process's
+ * environment only, never onto the volume. A failure's message is the container's termination message.
+ */
+export function cloneContainer(ctx: WorkspaceContext, source: GitSourceSpec): k8s.V1Container {
+    const { ws, cls, settings } = ctx;
+    const { limits, requests } = podResources({ ...cls, gpuResource: undefined, gpuCount: undefined });
+    const env: Record<string, string> = {
+        HOME,
+        LANG: 'C.UTF-8',
+        // git never asks a person, and reads no configuration of the system's or the user's: only what is given here.
+        GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GCM_INTERACTIVE: 'never',
+        GIT_SSH_COMMAND: 'ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new',
+        // The empty helper first: any helper configured elsewhere is forgotten, then Warren's.
+        GIT_CONFIG_COUNT: '2', GIT_CONFIG_KEY_0: 'credential.helper', GIT_CONFIG_VALUE_0: '',
+        GIT_CONFIG_KEY_1: 'credential.helper', GIT_CONFIG_VALUE_1: credentialHelperConfig(IMAGE_NODE, IMAGE_CREDENTIAL_HELPER),
+        [IDE_ENV.activityUrl]: ctx.activityUrl,
+        NVIDIA_VISIBLE_DEVICES: 'void'
+    };
+    return {
+        name: CLONE_CONTAINER,
+        image: settings.image,
+        imagePullPolicy: settings.imagePullPolicy,
+        command: [IMAGE_NODE, IMAGE_CLONE_SCRIPT],
+        args: [
+            `--target=${FILES}`, `--url=${source.url}`, `--ref=${source.ref}`, `--folder=${source.folder}`,
+            ...(ctx.hasGitCredential ? ['--has-credential'] : [])
+        ],
+        workingDir: HOME,
+        env: [
+            ...Object.entries(env).map(([name, value]) => ({ name, value })),
+            { name: IDE_ENV.token, valueFrom: { secretKeyRef: { name: secretName(ws.id), key: 'token' } } }
+        ],
+        resources: { limits, requests },
+        securityContext: CONTAINER_SECURITY,
+        terminationMessagePath: '/dev/termination-log',
+        // The script writes its message there; a crash before it could (node itself failing) shows its last log lines.
+        terminationMessagePolicy: 'FallbackToLogsOnError',
+        volumeMounts: [
+            { name: 'home', mountPath: HOME },
+            { name: 'tmp', mountPath: '/tmp' }
+        ]
+    };
+}
+
 /**
  * The workspace's pod: a bare Pod (DESIGN.md says why not a StatefulSet), restricted in every way Pod
  * Security "restricted" asks and more (read-only root, no service-account token, no service links).
@@ -100,12 +168,15 @@ export function workspacePod(ctx: WorkspaceContext): k8s.V1Pod {
         { name: IDE_ENV.activityUrl, value: ctx.activityUrl },
         { name: IDE_ENV.workspace, value: `${ws.tenant}/${ws.id}` },
         { name: IDE_ENV.heartbeatSeconds, value: String(ctx.heartbeatSeconds) },
-        { name: 'GOENV', value: `${CONFIG_MOUNT}/go.env` }
+        { name: 'GOENV', value: `${CONFIG_MOUNT}/go.env` },
+        // A terminal's git asks for the tenant's tokens through the IDE's relay, which holds the workspace token.
+        ...Object.entries(credentialHelperEnv(IMAGE_NODE, IMAGE_CREDENTIAL_HELPER)).map(([name, value]) => ({ name, value }))
     ];
     const gpu = cls.gpuResource && cls.gpuCount;
     if (!gpu) {
         env.push({ name: 'NVIDIA_VISIBLE_DEVICES', value: 'void' }); // no GPU leaks in through a runtime's default
     }
+    const source = ws.source.kind === 'git' ? ws.source : undefined;
     const pod: k8s.V1Pod = {
         apiVersion: 'v1',
         kind: 'Pod',
@@ -127,17 +198,19 @@ export function workspacePod(ctx: WorkspaceContext): k8s.V1Pod {
                 name: 'ide',
                 image: settings.image,
                 imagePullPolicy: settings.imagePullPolicy,
+                ...(source?.folder ? { args: [IMAGE_COMMAND, '--workspace', `${FILES}/${source.folder}`] } : {}),
                 ports: [{ name: 'ide', containerPort: IDE_PORT, protocol: 'TCP' }],
                 env,
                 resources: podResources(cls),
                 readinessProbe: { tcpSocket: { port: IDE_PORT }, periodSeconds: 2, failureThreshold: 3 },
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, runAsNonRoot: true },
+                securityContext: CONTAINER_SECURITY,
                 volumeMounts: [
                     { name: 'home', mountPath: HOME },
                     { name: 'tmp', mountPath: '/tmp' },
                     { name: 'config', mountPath: CONFIG_MOUNT, readOnly: true }
                 ]
             }],
+            ...(source ? { initContainers: [cloneContainer(ctx, source)] } : {}),
             volumes: [
                 { name: 'home', persistentVolumeClaim: { claimName: volumeName(ws.id) } },
                 { name: 'tmp', emptyDir: { sizeLimit: '2Gi' } },

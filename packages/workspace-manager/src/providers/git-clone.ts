@@ -1,7 +1,8 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { GitSourceSpec, parseGitUrl } from '@warren/workspace-api';
+// The module itself, not the package's index (which loads gRPC): the workspace image runs this file (clone-cli.ts).
+import { GitSourceSpec, parseGitUrl } from '@warren/workspace-api/lib/git-source';
 
 /** How a clone runs: the command line around git (a sandbox, or nothing), its environment, and where its output goes. */
 export interface CloneRun {
