@@ -261,6 +261,7 @@ describe('the Helm chart helm/warren', { skip: helmMissing }, () => {
                 'core/namespaces: get,create,patch',
                 'core/nodes: list,watch',
                 'core/persistentvolumeclaims: get,list,watch,create,patch,delete',
+                'core/pods/log: get',
                 'core/pods: get,list,watch,create,patch,delete',
                 'core/resourcequotas: get,create,patch',
                 'core/secrets: create,patch,delete',

@@ -60,10 +60,20 @@ export class KubeClients {
     }
 
     async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+        const text = await this.raw(method, path, body, contentType);
+        return (text ? JSON.parse(text) : undefined) as T;
+    }
+
+    /** A GET whose answer is text, not JSON (a container's log). */
+    text(path: string): Promise<string> {
+        return this.raw('GET', path, undefined, 'application/json', '*/*');
+    }
+
+    protected async raw(method: string, path: string, body: unknown, contentType: string, accept = 'application/json'): Promise<string> {
         const url = new URL(this.server + path);
         const options: https.RequestOptions = {
             method, protocol: url.protocol, hostname: url.hostname, port: url.port, path: url.pathname + url.search,
-            headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': contentType }) }
+            headers: { Accept: accept, ...(body === undefined ? {} : { 'Content-Type': contentType }) }
         };
         await this.config.applyToHTTPSOptions(options);
         const text = await new Promise<{ code: number; text: string }>((resolve, reject) => {
@@ -81,7 +91,7 @@ export class KubeClients {
         if (text.code < 200 || text.code > 299) {
             throw new k8s.ApiException(text.code, `HTTP ${text.code} from ${method} ${path}`, text.text, {});
         }
-        return (text.text ? JSON.parse(text.text) : undefined) as T;
+        return text.text;
     }
 }
 

@@ -13,8 +13,11 @@ import { observePod } from './pod-observation';
 import { TenantNamespaces } from './tenant-namespaces';
 import { LABELS, MANAGED_BY } from './workspace-resource';
 import {
-    configName, podName, secretName, volumeName, WorkspaceContext, workspaceConfig, workspacePod, workspaceSecret, workspaceVolume
+    CLONE_CONTAINER, configName, podName, secretName, volumeName, WorkspaceContext, workspaceConfig, workspacePod, workspaceSecret, workspaceVolume
 } from './workspace-objects';
+
+/** How often a running clone's log is read for its latest progress line. */
+const CLONE_PROGRESS_MS = 2_000;
 
 export interface KubernetesProviderOptions {
     kube: KubeClients;
@@ -57,6 +60,10 @@ export class KubernetesProvider implements Provider {
     protected readonly probed = new Map<string, { at: number; tries: number }>();
     /** Secrets and ConfigMaps applied by this process, with what was applied (skip re-applying the same). */
     protected readonly applied = new Map<string, string>();
+    /** Each cloning pod's latest progress line and when its log was last read, by pod uid. */
+    protected readonly cloneProgress = new Map<string, { line?: string; at: number }>();
+    /** Cleared when the manager may not read pods' logs (pods/log): progress is then not shown, nothing else changes. */
+    protected readsCloneLogs = true;
 
     constructor(protected readonly options: KubernetesProviderOptions) {
         const { kube, log } = options;
@@ -76,6 +83,7 @@ export class KubernetesProvider implements Provider {
                     this.proven.delete(pod.metadata.uid);
                     this.probed.delete(pod.metadata.uid);
                     this.latestWarnings.delete(pod.metadata.uid);
+                    this.cloneProgress.delete(pod.metadata.uid);
                 }
                 const tenant = pod.metadata?.labels?.[LABELS.tenant];
                 if (tenant && pod.metadata?.namespace) {
@@ -130,7 +138,8 @@ export class KubernetesProvider implements Provider {
             gpuNodes: cls?.gpuResource && pod && !pod.spec?.nodeName ? this.nodes.list().filter(n => Number(n.status?.allocatable?.[cls.gpuResource!] ?? 0) > 0
                 && Object.entries(cls.nodeSelector ?? {}).every(([k, v]) => n.metadata?.labels?.[k] === v)).length : 0,
             gpuProduct: node?.metadata?.labels?.['nvidia.com/gpu.product'],
-            identityProven: Boolean(pod?.metadata?.uid && this.proven.has(pod.metadata.uid))
+            identityProven: Boolean(pod?.metadata?.uid && this.proven.has(pod.metadata.uid)),
+            cloneProgress: this.cloneProgressOf(ws, pod)
         };
         let obs = observePod(view);
         const warning = obs.ready ? undefined : this.latestWarning(pod);
@@ -228,6 +237,37 @@ export class KubernetesProvider implements Provider {
         this.volumes.stop();
         this.nodes.stop();
         this.warnings.stop();
+    }
+
+    /**
+     * A running clone's latest progress line, from its init container's log (git's --progress lines, one a
+     * second at most): read in the background every CLONE_PROGRESS_MS, a change told through onDidChange.
+     */
+    protected cloneProgressOf(ws: WorkspaceRecord, pod: k8s.V1Pod | undefined): string | undefined {
+        const uid = pod?.metadata?.uid;
+        const running = pod?.status?.initContainerStatuses?.find(c => c.name === CLONE_CONTAINER)?.state?.running;
+        if (!uid || !running) {
+            return undefined;
+        }
+        const known = this.cloneProgress.get(uid) ?? { at: 0 };
+        if (this.readsCloneLogs && known.at < Date.now() - CLONE_PROGRESS_MS) {
+            this.cloneProgress.set(uid, { ...known, at: Date.now() });
+            const path = `/api/v1/namespaces/${pod.metadata!.namespace}/pods/${pod.metadata!.name}/log?container=${CLONE_CONTAINER}&tailLines=1`;
+            this.options.kube.text(path).then(text => {
+                const line = text.trim().split('\n').pop()?.trim().slice(0, 200) || undefined;
+                const now = this.cloneProgress.get(uid);
+                if (now && line && line !== now.line) {
+                    this.cloneProgress.set(uid, { ...now, line });
+                    this.events.emit('change', ws.tenant, ws.id);
+                }
+            }, err => {
+                if (apiFailure(err).code === 403) {
+                    this.readsCloneLogs = false;
+                    this.options.log({ level: 'warn', msg: 'the manager may not read pods\' logs (pods/log): a clone\'s progress is not shown', error: apiFailure(err).message });
+                }
+            });
+        }
+        return known.line;
     }
 
     /** For a git source: whether the tenant has a token for its host (asked when the pod is made, for the clone's message). */
