@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { IDE_ENV, IDE_IDENTITY_PATH, IDE_NONCE_HEADER, IDE_SECRET_HEADER } from '@warren/workspace-api/lib/ide-contract';
@@ -14,15 +16,20 @@ const http = require('http');
 const server = http.createServer((req, res) => res.end(JSON.stringify({ headers: req.headers, secretInEnv: ${JSON.stringify(IDE_ENV.secret)} in process.env })));
 server.on('upgrade', (req, socket) => socket.end('HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n\\r\\n'));
 server.listen(0, '127.0.0.1', () => console.log('port', server.address().port));
+// A server on a Unix socket, as the git credential relay's: only the workspace's own processes reach it.
+const relay = http.createServer((req, res) => res.end('relayed'));
+relay.listen(process.env.RELAY_SOCKET, () => console.log('relay'));
 `;
 
 describe('the IDE guard', () => {
     let child: ChildProcess;
     let url: string;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-guard-'));
+    const socket = path.join(dir, 'relay.sock');
 
     before(async () => {
         child = spawn(process.execPath, ['--require', path.join(__dirname, 'ide-guard.js'), '-e', SERVER], {
-            env: { PATH: process.env.PATH, [IDE_ENV.secret]: SECRET }, stdio: ['ignore', 'pipe', 'inherit']
+            env: { PATH: process.env.PATH, [IDE_ENV.secret]: SECRET, RELAY_SOCKET: socket }, stdio: ['ignore', 'pipe', 'inherit']
         });
         url = await new Promise<string>(resolve => child.stdout!.on('data', (c: Buffer) => {
             const port = /port (\d+)/.exec(c.toString());
@@ -32,7 +39,22 @@ describe('the IDE guard', () => {
         }));
     });
 
-    after(() => { child.kill(); });
+    after(() => {
+        child.kill();
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('should leave a server on a Unix socket alone (the git credential relay)', async () => {
+        await eventuallyExists(socket);
+        const text = await new Promise<string>((resolve, reject) => {
+            http.request({ socketPath: socket, path: '/', method: 'POST' }, res => {
+                let body = '';
+                res.on('data', (c: Buffer) => { body += c.toString(); });
+                res.on('end', () => resolve(`${res.statusCode} ${body}`));
+            }).on('error', reject).end();
+        });
+        assert.equal(text, '200 relayed');
+    });
 
     it('should answer 401 with a JSON reason, and no cookie, to a request without the secret or with a wrong one', async () => {
         for (const headers of [{}, { [IDE_SECRET_HEADER]: 'wrong' }, { [IDE_SECRET_HEADER]: `${SECRET}x` }] as Record<string, string>[]) {
@@ -79,4 +101,10 @@ function upgrade(url: string, headers: Record<string, string>): Promise<number> 
         req.on('error', reject);
         req.end();
     });
+}
+
+async function eventuallyExists(file: string): Promise<void> {
+    for (let i = 0; i < 100 && !fs.existsSync(file); i++) {
+        await new Promise(resolve => setTimeout(resolve, 50));
+    }
 }

@@ -6,7 +6,8 @@
  *
  * Why here and not a Theia contribution: a backend contribution's middleware runs in the order
  * contributions are bound, after some of Theia's own routes, and WebSocket upgrades bypass Express.
- * Guarding the server's `request` and `upgrade` events covers every route there is or will be.
+ * Guarding the server's `request` and `upgrade` events covers every route there is or will be, on
+ * every TCP server of the process; servers on a Unix socket are left alone.
  */
 import * as crypto from 'crypto';
 import * as http from 'http';
@@ -27,7 +28,9 @@ if (secret) {
     for (const proto of [http.Server.prototype, https.Server.prototype] as Array<{ emit: (event: string | symbol, ...args: unknown[]) => boolean }>) {
         const emit = proto.emit;
         proto.emit = function (this: unknown, event: string | symbol, ...args: unknown[]): boolean {
-            if (event !== 'request' && event !== 'upgrade') {
+            // A server on a Unix socket (the git credential relay's, in a folder of this user's only) is not
+            // the IDE's port: only the workspace's own processes reach it, and they never have the secret.
+            if ((event !== 'request' && event !== 'upgrade') || typeof (this as http.Server).address() === 'string') {
                 return emit.call(this, event, ...args);
             }
             const req = args[0] as http.IncomingMessage;
