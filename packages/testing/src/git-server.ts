@@ -20,7 +20,8 @@ export interface GitRequest {
 }
 
 /**
- * A real git server for tests: `git http-backend` (smart HTTP, fetch and push) behind a Node HTTP
+ * A real git server for tests (it runs in the test's process: talk to it with asynchronous child
+ * processes, never execFileSync, which would block the server too): `git http-backend` (smart HTTP, fetch and push) behind a Node HTTP
  * server with basic auth, serving bare repositories in a temporary folder.
  */
 export class GitServer {
@@ -86,8 +87,9 @@ export class GitServer {
     }
 
     async dispose(): Promise<void> {
-        await new Promise<void>(resolve => (this.server ? this.server.close(() => resolve()) : resolve()));
+        const closed = new Promise<void>(resolve => (this.server ? this.server.close(() => resolve()) : resolve()));
         this.server?.closeAllConnections();
+        await closed;
         fs.rmSync(this.root, { recursive: true, force: true });
     }
 

@@ -1,13 +1,14 @@
 // The gateway's HTTP API as the pages use it: JSON over same-origin fetch, errors as ApiError.
 // Session cookies are HttpOnly: this code never reads or writes them.
 
-import type { WorkspaceEventJson, WorkspaceJson } from '@warren/workspace-api/lib/json';
+import type { GitCredentialsView, WorkspaceEventJson, WorkspaceJson } from '@warren/workspace-api/lib/json';
 import type { Phase } from '@warren/workspace-api/lib/phase';
 
 export type { Phase };
 /** A workspace as the gateway's JSON carries it: one definition, in @warren/workspace-api. */
 export type Workspace = WorkspaceJson;
 export type WorkspaceEvent = WorkspaceEventJson;
+export type { GitCredentialsView };
 
 export interface WorkspaceClass {
     name: string;

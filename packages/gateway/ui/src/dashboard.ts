@@ -1,5 +1,5 @@
 // The dashboard: the tenant's workspaces with live status, a form for a new one, and their actions.
-import { ApiError, listWorkspaces, request, Session, signOut, Workspace, WorkspaceClass, workspaceAction } from './api.js';
+import { ApiError, GitCredentialsView, listWorkspaces, request, Session, signOut, Workspace, WorkspaceClass, workspaceAction } from './api.js';
 import { byId, el, showMessage } from './dom.js';
 import { watchWorkspaces, WorkspaceEvent } from './events.js';
 import { WorkspaceRow, WorkspaceRowActions } from './workspace-row.js';
@@ -162,7 +162,31 @@ const nameInput = byId<HTMLInputElement>('name');
 const classSelect = byId<HTMLSelectElement>('class');
 const createButton = byId<HTMLButtonElement>('create');
 const createMessage = byId('create-message');
+const repositoryInput = byId<HTMLInputElement>('repository');
+const refInput = byId<HTMLInputElement>('ref');
+const folderInput = byId<HTMLInputElement>('folder');
 let classes: WorkspaceClass[] = [];
+/** The name the repository suggested last: the name follows the URL until someone types one of their own. */
+let suggestedName = '';
+
+/** A repository's name from its URL ("https://host/team/My_API.git" → "My_API"), as the name's suggestion. */
+function repositoryName(url: string): string {
+    const last = url.trim().replace(/[?#].*$/, '').replace(/\/+$/, '').replace(/\.git$/, '').split(/[/:]/).pop() ?? '';
+    return /[a-z]/i.test(last) ? last : '';
+}
+
+function renderRepository(): void {
+    const url = repositoryInput.value.trim();
+    byId('ref-field').hidden = !url;
+    byId('folder-field').hidden = !url;
+    const hint = byId('repository-hint');
+    hint.textContent = url ? 'Cloned on its first start. A private one needs a token below (Git credentials).' : 'Empty: the server\'s starter files.';
+    if (nameInput.value === suggestedName) {
+        suggestedName = repositoryName(url);
+        nameInput.value = suggestedName;
+        renderIdHint();
+    }
+}
 
 /** The id the gateway derives from a name: lower case, runs of other characters as "-", at most 40. */
 function deriveId(name: string): string {
@@ -215,14 +239,19 @@ form.addEventListener('submit', async event => {
     createButton.disabled = true;
     showMessage(createMessage, '');
     try {
-        const { workspace } = await request<{ workspace: Workspace }>('POST', '/api/v1/workspaces',
-            { name: nameInput.value.trim(), className: classSelect.value });
+        const repository = repositoryInput.value.trim();
+        const { workspace } = await request<{ workspace: Workspace }>('POST', '/api/v1/workspaces', {
+            name: nameInput.value.trim(), className: classSelect.value,
+            ...(repository ? { repository, ref: refInput.value.trim(), folder: folderInput.value.trim() } : {})
+        });
         const row = applyAnswer(workspace, since);
         row?.highlight();
         row?.element.scrollIntoView({ block: 'nearest' });
         form.reset();
+        suggestedName = '';
         classSelect.value = workspace.className;
         renderIdHint();
+        renderRepository();
         showMessage(announcer, `Created ${workspace.name || workspace.id}.`);
     } catch (error) {
         showMessage(createMessage, describe(error));
@@ -232,7 +261,65 @@ form.addEventListener('submit', async event => {
     }
 });
 nameInput.addEventListener('input', renderIdHint);
+repositoryInput.addEventListener('input', renderRepository);
 classSelect.addEventListener('change', renderClassHint);
+
+// --- Git credentials: loaded when the section is opened (the SSH key is made on first use).
+
+const credentials = byId<HTMLDetailsElement>('credentials');
+const credentialForm = byId<HTMLFormElement>('credential-form');
+const credentialMessage = byId('credential-message');
+
+function renderCredentials(view: GitCredentialsView): void {
+    const list = byId('credential-list');
+    list.replaceChildren(...view.credentials.map(c => {
+        const remove = el('button', { type: 'button', class: 'button button-quiet-danger', 'aria-label': `Remove ${c.host}` }, 'Remove');
+        remove.addEventListener('click', () => void credentialCall(() => request<GitCredentialsView>('DELETE', `/api/v1/credentials/${encodeURIComponent(c.host)}`),
+            `Removed the token for ${c.host}.`));
+        return el('li', { 'data-host': c.host }, el('code', {}, c.host), el('span', { class: 'hint' }, `as ${c.username}, added ${new Date(c.createdAt).toLocaleDateString()}`), remove);
+    }));
+    if (!view.credentials.length) {
+        list.replaceChildren(el('li', { class: 'hint' }, 'No tokens yet.'));
+    }
+    byId('ssh-key').textContent = view.sshPublicKey;
+    byId('ssh-fingerprint').textContent = view.sshFingerprint;
+}
+
+async function credentialCall(call: () => Promise<GitCredentialsView>, done: string): Promise<boolean> {
+    showMessage(credentialMessage, '');
+    try {
+        renderCredentials(await call());
+        showMessage(announcer, done);
+        return true;
+    } catch (error) {
+        showMessage(credentialMessage, describe(error));
+        return false;
+    }
+}
+
+credentials.addEventListener('toggle', () => {
+    if (credentials.open) {
+        void credentialCall(() => request<GitCredentialsView>('GET', '/api/v1/credentials'), 'Git credentials loaded.');
+    }
+});
+credentialForm.addEventListener('submit', async event => {
+    event.preventDefault();
+    const host = byId<HTMLInputElement>('credential-host').value.trim();
+    const button = byId<HTMLButtonElement>('credential-add');
+    button.disabled = true;
+    const added = await credentialCall(() => request<GitCredentialsView>('POST', '/api/v1/credentials', {
+        host, username: byId<HTMLInputElement>('credential-username').value.trim(), token: byId<HTMLInputElement>('credential-token').value.trim()
+    }), `Kept a token for ${host}.`);
+    button.disabled = false;
+    if (added) {
+        credentialForm.reset();
+    }
+});
+byId('ssh-copy').addEventListener('click', () => {
+    navigator.clipboard.writeText(byId('ssh-key').textContent ?? '').then(
+        () => showMessage(announcer, 'Copied the SSH public key.'),
+        () => showMessage(credentialMessage, 'Could not copy: select the key and copy it by hand.'));
+});
 
 // --- The page.
 

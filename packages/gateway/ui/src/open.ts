@@ -85,7 +85,9 @@ function render(workspace: Workspace): void {
         showSteps(phase === 'running' ? steps.length : stepOfPhase[phase] ?? 0);
         // What the reconciler last observed (such as "waiting for a GPU of class gpu") says more than the phase.
         const condition = phase === 'running' ? undefined : workspace.conditions?.at(-1);
-        showMessage(status, condition ? condition[0].toUpperCase() + condition.slice(1) : phaseStatus[phase] ?? '');
+        // A clone's progress (git's "Receiving objects: 45% (450/1000)") says most while its files are made.
+        const progress = phase === 'creating' && workspace.progress ? `Cloning ${workspace.source.replace(/#.*$/, '')}: ${workspace.progress}` : '';
+        showMessage(status, progress || (condition ? condition[0].toUpperCase() + condition.slice(1) : phaseStatus[phase] ?? ''));
         if (phase === 'running') {
             leaving = true;
             location.replace(`/open/${encodeURIComponent(workspace.id)}/go`);

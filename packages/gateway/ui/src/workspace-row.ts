@@ -22,6 +22,7 @@ export class WorkspaceRow {
     readonly element: HTMLLIElement;
     protected readonly nameElement = el('h3', { class: 'workspace-name', tabindex: '-1' });
     protected readonly className = el('span', { title: 'Class' });
+    protected readonly source = el('span', { class: 'workspace-source', title: 'Repository' });
     protected readonly badge = el('span', { class: 'badge' });
     protected readonly detail = el('p', { class: 'workspace-detail' });
     protected readonly failure = el('p', { class: 'workspace-failure' });
@@ -56,7 +57,7 @@ export class WorkspaceRow {
         this.element = el('li', { class: 'workspace', 'data-workspace': workspace.id },
             el('div', { class: 'workspace-main' },
                 this.nameElement,
-                el('p', { class: 'workspace-meta' }, el('code', { title: 'ID' }, workspace.id), this.className)),
+                el('p', { class: 'workspace-meta' }, el('code', { title: 'ID' }, workspace.id), this.className, this.source)),
             el('div', { class: 'workspace-status' }, this.badge, this.detail),
             el('div', { class: 'workspace-actions' }, this.open, this.startButton, this.stopButton, this.forceStopButton, this.deleteButton),
             this.failure,
@@ -75,6 +76,8 @@ export class WorkspaceRow {
         const { phase } = workspace;
         this.nameElement.textContent = workspace.name || workspace.id;
         this.className.textContent = workspace.className;
+        this.source.textContent = workspace.source;
+        this.source.hidden = !workspace.source;
 
         this.badge.dataset.phase = phase;
         this.badge.classList.toggle('badge-busy', busyPhases.includes(phase));
@@ -82,7 +85,8 @@ export class WorkspaceRow {
         const condition = workspace.conditions?.at(-1) ?? '';
         const idle = phase === 'running' && workspace.idleStopsAt
             ? `Idle: stops at ${new Date(workspace.idleStopsAt).toLocaleTimeString()} unless used.` : '';
-        showMessage(this.detail, busyPhases.includes(phase) ? condition : idle);
+        const progress = phase === 'creating' && workspace.progress ? `Cloning: ${workspace.progress}` : '';
+        showMessage(this.detail, busyPhases.includes(phase) ? progress || condition : idle);
         // A stop that waits for editors the IDE could not save: say which, and offer to stop anyway.
         const held = stopHeldBack(workspace);
         this.held.hidden = !held;
