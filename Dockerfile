@@ -107,7 +107,7 @@ RUN set -eu; find /opt/warren/app -name '*.node' | while IFS= read -r m; do \
       /usr/local/bin/node -e 'process.dlopen({ exports: {} }, process.argv[1])' "$m" || exit 1; echo "loads in Node ${NODE_VERSION}: $m"; done
 # The first start's clone (the pod's init container) and git's credential helper load in this Node with what is staged.
 RUN set -eu; \
-    /usr/local/bin/node -e 'require("/opt/warren/app/packages/workspace-manager/lib/providers/clone-cli.js"); require("/opt/warren/app/packages/git-credential-helper/lib/main.js")' </dev/null; \
+    /usr/local/bin/node -e 'require("/opt/warren/app/packages/workspace-manager/lib/providers/clone-cli.js"); require("/opt/warren/app/packages/git-credential-helper/lib/ask.js")' </dev/null; \
     git --version; test -x /usr/bin/ssh
 # HOME is a volume in a pod (empty on a first start): nothing the image needs lives under it.
 ENV HOME=/home/warren \

@@ -50,6 +50,9 @@ ensure_system_packages() {
   command -v python3 >/dev/null || missing+=(python3)
   command -v pkg-config >/dev/null || missing+=(pkg-config)
   pkg-config --exists libsecret-1 2>/dev/null || missing+=(libsecret-1-dev)
+  # Workspaces from a git repository: git clones, ssh-keygen makes each tenant's key, ssh-agent holds it (doc/git.md).
+  command -v git >/dev/null || missing+=(git)
+  command -v ssh-keygen >/dev/null || missing+=(openssh-client)
   # As root, every tenant's IDE runs as its own Unix user in a bubblewrap sandbox (doc/security.md).
   if is_root; then
     command -v bwrap >/dev/null || missing+=(bubblewrap)
@@ -59,6 +62,18 @@ ensure_system_packages() {
   fi
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
   info "build tools and libsecret headers present$(is_root && echo ', and bubblewrap and passt for the sandbox')"
+}
+
+# sshd, the git host of the SSH clone test (packages/cli/src/git-source.slow-spec.ts). Never started as a service:
+# where no policy-rc.d stops the package's scripts from starting one, a temporary one does.
+ensure_sshd() {
+  [ -x /usr/sbin/sshd ] && return
+  is_root || { info "not root: sshd is not installed, and the SSH clone test will be skipped"; return; }
+  local policy=/usr/sbin/policy-rc.d made=0
+  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 0755 "$policy" && made=1; fi
+  apt_install openssh-server
+  if [ "$made" = 1 ]; then rm -f "$policy"; fi
+  info "sshd installed (only the tests start it, on a port of their own)"
 }
 
 # The Kubernetes test cluster of packages/test-cluster: its Debian packages, and its binaries built from Go modules

@@ -22,6 +22,7 @@ check_node
 check_go
 step "system packages"
 ensure_system_packages
+ensure_sshd
 step "chromium for the end-to-end tests"
 if [ "$E2E" = 1 ]; then ensure_chromium; else info "skipped (--skip-e2e)"; fi
 step "npm packages"

@@ -21,6 +21,8 @@ export const PREPARE_STOP_PATH = `${IDE_ENDPOINTS_PATH}/prepare-stop`;
 export const HEARTBEAT_PATH = '/_warren/v1/heartbeat';
 /** Relative to WARREN_ACTIVITY_URL: POST a GitCredentialRequest with the workspace's token, get its tenant's login for the host. */
 export const GIT_CREDENTIAL_PATH = '/_warren/v1/git-credential';
+/** Relative to WARREN_ACTIVITY_URL: POST `{}` with the workspace's token, get its tenant's SSH private key (GitSshKeyResponse). */
+export const GIT_SSH_KEY_PATH = '/_warren/v1/git-ssh-key';
 
 /** The variables the manager gives an IDE. */
 export const IDE_ENV = {
@@ -78,4 +80,9 @@ export interface GitCredentialRequest {
 export interface GitCredentialResponse {
     username: string;
     password: string;
+}
+
+/** 200 from git-ssh-key: the tenant's private key, in OpenSSH's format, for an ssh-agent's memory only. */
+export interface GitSshKeyResponse {
+    privateKey: string;
 }

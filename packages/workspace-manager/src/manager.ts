@@ -4,11 +4,11 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import { Registry } from 'prom-client';
-import { GIT_CREDENTIAL_PATH, HEARTBEAT_PATH, IDE_ENV, loadProto, parseWorkspaceKey, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
+import { GIT_CREDENTIAL_PATH, GIT_SSH_KEY_PATH, HEARTBEAT_PATH, IDE_ENV, loadProto, parseWorkspaceKey, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
 import { Intents } from './api/intents';
 import { workspaceService } from './api/workspace-service';
 import { DEFAULT_CLASSES, WorkspaceClass } from './classes';
-import { gitCredentialHandler } from './credentials/credential-endpoint';
+import { CredentialEndpointDeps, gitCredentialHandler, gitSshKeyHandler } from './credentials/credential-endpoint';
 import { CredentialStore } from './credentials/credential-store';
 import { FileSecrets } from './credentials/file-secrets';
 import { heartbeatHandler, listenForWorkspaces } from './ide/heartbeat-endpoint';
@@ -140,11 +140,11 @@ export async function startManager(options: ManagerOptions): Promise<Manager> {
         // Embedded: always on loopback, the one port a sandboxed IDE reaches. Cluster: where pods reach it.
         const [beatHost, beatPort] = cluster ? splitHostPort(options.kubernetes!.settings.heartbeatListen) : ['127.0.0.1', 0];
         const credentials = cluster?.credentials ?? new CredentialStore(new FileSecrets(options.dataDir));
+        const asked: CredentialEndpointDeps = { tokens: workspaceTokens, credentials, log, exists: async (tenant, id) => Boolean(await store.getWorkspace(tenant, id)) };
         heartbeatServer = await listenForWorkspaces(beatHost, {
             [HEARTBEAT_PATH]: heartbeatHandler(workspaceTokens, beat => touch(workspaceKey(beat))),
-            [GIT_CREDENTIAL_PATH]: gitCredentialHandler({
-                tokens: workspaceTokens, credentials, log, exists: async (tenant, id) => Boolean(await store.getWorkspace(tenant, id))
-            })
+            [GIT_CREDENTIAL_PATH]: gitCredentialHandler(asked),
+            [GIT_SSH_KEY_PATH]: gitSshKeyHandler(asked)
         }, beatPort);
         heartbeatPort = (heartbeatServer.address() as { port: number }).port;
         const activityUrl = cluster ? options.kubernetes!.settings.heartbeatUrl ?? `http://${beatHost}:${heartbeatPort}` : `http://127.0.0.1:${heartbeatPort}`;

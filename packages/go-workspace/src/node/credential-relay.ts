@@ -5,7 +5,10 @@ import * as path from 'path';
 import { ILogger } from '@theia/core/lib/common/logger';
 import { BackendApplicationContribution } from '@theia/core/lib/node/backend-application';
 import { inject, injectable } from '@theia/core/shared/inversify';
-import { GIT_CREDENTIAL_PATH, IDE_ENV } from '@warren/workspace-api/lib/ide-contract';
+import { GIT_CREDENTIAL_PATH, GIT_SSH_KEY_PATH, IDE_ENV } from '@warren/workspace-api/lib/ide-contract';
+
+/** What the relay passes on: git's requests for a token and for the SSH key, nothing else of the manager. */
+const RELAYED = new Set([GIT_CREDENTIAL_PATH, GIT_SSH_KEY_PATH]);
 import { ActivityConfig } from './activity-config';
 
 /**
@@ -33,14 +36,15 @@ export class CredentialRelay implements BackendApplicationContribution {
         fs.chmodSync(this.dir, 0o700);
         const socket = path.join(this.dir, 'git.sock');
         this.server = http.createServer((req, res) => {
-            if (req.method !== 'POST' || req.url !== GIT_CREDENTIAL_PATH) {
-                res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `The relay takes POST ${GIT_CREDENTIAL_PATH} only.` }));
+            const endpoint = req.url ?? '';
+            if (req.method !== 'POST' || !RELAYED.has(endpoint)) {
+                res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `The relay takes POST ${[...RELAYED].join(' and ')} only.` }));
                 return;
             }
             const chunks: Buffer[] = [];
             req.on('data', (chunk: Buffer) => chunks.push(chunk));
             req.on('end', () => {
-                fetch(config.activityUrl + GIT_CREDENTIAL_PATH, {
+                fetch(config.activityUrl + endpoint, {
                     method: 'POST', body: Buffer.concat(chunks).subarray(0, 4096),
                     headers: { 'authorization': `Bearer ${config.token}`, 'content-type': 'application/json' },
                     signal: AbortSignal.timeout(15_000)

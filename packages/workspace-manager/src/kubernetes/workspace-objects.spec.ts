@@ -114,6 +114,7 @@ describe('a git-sourced workspace\'s pod', () => {
     const gitCtx = (cls: WorkspaceClass, extra: Partial<WorkspaceContext> = {}): WorkspaceContext => ({ ...ctx(cls), ws: git, ...extra });
     const envOf = (c: k8s.V1Container): Record<string, string | undefined> => Object.fromEntries(c.env!.map(e => [e.name, e.value]));
     const HELPER = `!'/usr/local/bin/node' '/opt/warren/app/packages/git-credential-helper/lib/main.js'`;
+    const SSH = `'/usr/local/bin/node' '/opt/warren/app/packages/git-credential-helper/lib/ssh.js'`;
 
     it('has the clone as an init container only for a git source', () => {
         assert.equal(workspacePod(ctx(small)).spec!.initContainers, undefined);
@@ -145,8 +146,8 @@ describe('a git-sourced workspace\'s pod', () => {
         assert.equal(env.WARREN_ACTIVITY_URL, 'http://10.0.0.1:7082');
         assert.deepEqual(clone.env!.find(e => e.name === 'WARREN_WORKSPACE_TOKEN')!.valueFrom, { secretKeyRef: { name: 'ws-hello-secret', key: 'token' } });
         assert.equal(env.WARREN_WORKSPACE_TOKEN, undefined);
-        assert.deepEqual([env.GIT_CONFIG_COUNT, env.GIT_CONFIG_KEY_0, env.GIT_CONFIG_VALUE_0, env.GIT_CONFIG_KEY_1, env.GIT_CONFIG_VALUE_1],
-            ['2', 'credential.helper', '', 'credential.helper', HELPER]);
+        assert.deepEqual([env.GIT_CONFIG_COUNT, env.GIT_CONFIG_KEY_0, env.GIT_CONFIG_VALUE_0, env.GIT_CONFIG_KEY_1, env.GIT_CONFIG_VALUE_1, env.GIT_CONFIG_KEY_2, env.GIT_CONFIG_VALUE_2],
+            ['3', 'credential.helper', '', 'credential.helper', HELPER, 'core.sshCommand', SSH]);
         assert.deepEqual([env.GIT_TERMINAL_PROMPT, env.GIT_CONFIG_NOSYSTEM, env.GIT_CONFIG_GLOBAL], ['0', '1', '/dev/null']);
         // Nothing of the token in the spec: the only way to it is the Secret's key, and the helper writes nothing.
         const token = 'tok-123';
@@ -158,7 +159,8 @@ describe('a git-sourced workspace\'s pod', () => {
 
     it('gives the IDE the helper too (a terminal\'s git push asks through the relay), and opens the repository\'s folder', () => {
         const [ide] = workspacePod(gitCtx(small)).spec!.containers;
-        assert.deepEqual([envOf(ide).GIT_CONFIG_COUNT, envOf(ide).GIT_CONFIG_KEY_0, envOf(ide).GIT_CONFIG_VALUE_0], ['1', 'credential.helper', HELPER]);
+        assert.deepEqual([envOf(ide).GIT_CONFIG_COUNT, envOf(ide).GIT_CONFIG_KEY_0, envOf(ide).GIT_CONFIG_VALUE_0, envOf(ide).GIT_CONFIG_KEY_1, envOf(ide).GIT_CONFIG_VALUE_1],
+            ['2', 'credential.helper', HELPER, 'core.sshCommand', SSH]);
         assert.deepEqual(ide.args, ['/opt/warren/bin/warren-workspace', '--workspace', '/home/warren/workspace/services/api']);
         assert.equal(workspacePod(ctx(small)).spec!.containers[0].args, undefined, 'the image\'s command as it is');
         assert.equal(envOf(workspacePod(ctx(small)).spec!.containers[0]).GIT_CONFIG_VALUE_0, HELPER);

@@ -1,5 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
-import { credentialHelperConfig, credentialHelperEnv } from '@warren/git-credential-helper';
+import { cloneGitEnv, workspaceGitEnv } from '@warren/git-credential-helper';
 import { GitSourceSpec, IDE_ENV } from '@warren/workspace-api';
 import { WorkspaceClass } from '../classes';
 import { WorkspaceRecord } from '../model';
@@ -19,7 +19,7 @@ export const IMAGE_NODE = '/usr/local/bin/node';
 export const IMAGE_APP = '/opt/warren/app';
 export const IMAGE_COMMAND = '/opt/warren/bin/warren-workspace';
 /** git's credential helper in the image: it asks the manager for the tenant's tokens (packages/git-credential-helper). */
-export const IMAGE_CREDENTIAL_HELPER = `${IMAGE_APP}/packages/git-credential-helper/lib/main.js`;
+export const IMAGE_GIT_HELPER_DIR = `${IMAGE_APP}/packages/git-credential-helper/lib`;
 /** The init container's script: the first start's clone (providers/clone-cli.ts). */
 export const IMAGE_CLONE_SCRIPT = `${IMAGE_APP}/packages/workspace-manager/lib/providers/clone-cli.js`;
 /** The init container that clones a git-sourced workspace's repository. */
@@ -120,12 +120,8 @@ export function cloneContainer(ctx: WorkspaceContext, source: GitSourceSpec): k8
     const env: Record<string, string> = {
         HOME,
         LANG: 'C.UTF-8',
-        // git never asks a person, and reads no configuration of the system's or the user's: only what is given here.
-        GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GCM_INTERACTIVE: 'never',
-        GIT_SSH_COMMAND: 'ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new',
-        // The empty helper first: any helper configured elsewhere is forgotten, then Warren's.
-        GIT_CONFIG_COUNT: '2', GIT_CONFIG_KEY_0: 'credential.helper', GIT_CONFIG_VALUE_0: '',
-        GIT_CONFIG_KEY_1: 'credential.helper', GIT_CONFIG_VALUE_1: credentialHelperConfig(IMAGE_NODE, IMAGE_CREDENTIAL_HELPER),
+        // git never asks a person, and reads no configuration of the system's or the user's: only Warren's helper and ssh.
+        ...cloneGitEnv(IMAGE_NODE, IMAGE_GIT_HELPER_DIR),
         [IDE_ENV.activityUrl]: ctx.activityUrl,
         NVIDIA_VISIBLE_DEVICES: 'void'
     };
@@ -170,7 +166,7 @@ export function workspacePod(ctx: WorkspaceContext): k8s.V1Pod {
         { name: IDE_ENV.heartbeatSeconds, value: String(ctx.heartbeatSeconds) },
         { name: 'GOENV', value: `${CONFIG_MOUNT}/go.env` },
         // A terminal's git asks for the tenant's tokens through the IDE's relay, which holds the workspace token.
-        ...Object.entries(credentialHelperEnv(IMAGE_NODE, IMAGE_CREDENTIAL_HELPER)).map(([name, value]) => ({ name, value }))
+        ...Object.entries(workspaceGitEnv(IMAGE_NODE, IMAGE_GIT_HELPER_DIR)).map(([name, value]) => ({ name, value }))
     ];
     const gpu = cls.gpuResource && cls.gpuCount;
     if (!gpu) {

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { promisify } from 'util';
 import { Worker } from 'worker_threads';
 import { DNS_LABEL, GitSourceSpec, IDE_ENV, IDE_IDENTITY_PATH, IDE_NONCE_HEADER, parseGitUrl, parseWorkspaceKey, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
-import { credentialHelperConfig, credentialHelperEnv } from '@warren/git-credential-helper';
+import { cloneGitEnv, workspaceGitEnv } from '@warren/git-credential-helper';
 import { defaultAppDir, freePort, ideProvesIdentity, sandboxCommand, SandboxSpec, spawnIde, stopProcessGroup } from '@warren/ide-launcher';
 import { cacheProgPath, locateGo, warrenCacheDir } from '@warren/go-toolchain';
 import { memoryBytes, WorkspaceClass } from '../classes';
@@ -421,7 +421,7 @@ export class LocalProvider implements Provider {
             ...(this.cacheProg ? { GOCACHEPROG: goCacheProgCommand(this.cacheProg, { own: path.join(home, '.cache', 'warren-go-build'), shared: this.sharedGoCache(ws.tenant) }) } : {}),
             ...ws.goEnv,
             // git asks Warren for the tenant's tokens (packages/git-credential-helper); none is ever in the environment.
-            ...credentialHelperEnv(),
+            ...workspaceGitEnv(),
             ...this.options.workspaceEnv?.(ws)
         };
         const memory = memoryBytes(cls.memory);
@@ -454,9 +454,7 @@ export class LocalProvider implements Provider {
         const env: NodeJS.ProcessEnv = {
             PATH: '/usr/local/bin:/usr/bin:/bin', HOME: home, LANG: operator.LANG ?? 'C.UTF-8',
             ...Object.fromEntries(IDE_ENV_PASSED.filter(name => operator[name] !== undefined).map(name => [name, operator[name]])),
-            GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GCM_INTERACTIVE: 'never',
-            GIT_SSH_COMMAND: 'ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new',
-            GIT_CONFIG_COUNT: '2', GIT_CONFIG_KEY_0: 'credential.helper', GIT_CONFIG_VALUE_0: '', GIT_CONFIG_KEY_1: 'credential.helper', GIT_CONFIG_VALUE_1: credentialHelperConfig(),
+            ...cloneGitEnv(),
             // Only this clone runs in its sandbox, so the workspace's token may be in its environment: the helper asks with it.
             [IDE_ENV.activityUrl]: given[IDE_ENV.activityUrl], [IDE_ENV.token]: given[IDE_ENV.token]
         };
