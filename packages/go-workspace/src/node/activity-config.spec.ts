@@ -37,7 +37,7 @@ describe('readActivityConfig', () => {
     it('should read the variable names of the contract', () => {
         assert.deepEqual(IDE_ENV, {
             activityUrl: 'WARREN_ACTIVITY_URL', token: 'WARREN_WORKSPACE_TOKEN', secret: 'WARREN_IDE_SECRET', workspace: 'WARREN_WORKSPACE',
-            heartbeatSeconds: 'WARREN_HEARTBEAT_SECONDS'
+            heartbeatSeconds: 'WARREN_HEARTBEAT_SECONDS', credentialSocket: 'WARREN_CREDENTIAL_SOCKET'
         });
         const config = readActivityConfig({
             [IDE_ENV.activityUrl]: 'http://manager', [IDE_ENV.token]: 't', [IDE_ENV.workspace]: 'team-a/hello', [IDE_ENV.heartbeatSeconds]: '5'
