@@ -12,3 +12,4 @@ export * from './test-ide';
 export * from './warren-serve';
 export * from './images';
 export * from './git-server';
+export * from './leaks';
