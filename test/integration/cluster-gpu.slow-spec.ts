@@ -150,9 +150,7 @@ describe('workspaces with GPUs on Kubernetes (kwok GPU nodes)', { skip: testClus
         assert.match(ws.status.node!, /^cpu-|^kwok-/);
     });
 
-    // A known defect, run and reported as todo until it is fixed: right after the API server's restart the manager
-    // sometimes never makes the new pod (2 of the last 4 CI runs, even waiting 180 s); see issue 12's closing note.
-    it('makes a new pod when the old one was evicted, while the workspace should run', { todo: 'known defect: no new pod after an eviction that follows an API server restart' }, async () => {
+    it('makes a new pod when the old one was evicted, while the workspace should run', async () => {
         const uid = (await cluster.kubectl(['-n', 'warren-t1', 'get', 'pod', 'ws-after-restart', '-o', 'jsonpath={.metadata.uid}'])).trim();
         await cluster.kubectl(['-n', 'warren-t1', 'patch', 'pod', 'ws-after-restart', '--subresource=status', '--type=merge', '-p',
             JSON.stringify({ status: { phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: memory.' } })]);

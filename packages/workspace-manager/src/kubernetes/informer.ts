@@ -10,7 +10,7 @@ export interface InformerOptions<T extends k8s.KubernetesObject> {
     fieldSelector?: string;
     /** The server ends each watch after this and it is opened again (default 300 s). */
     watchTimeoutSeconds?: number;
-    /** A watch that delivers nothing, not even a bookmark, for this long is taken for stalled and reopened (default 90 s). */
+    /** A watch that delivers nothing, not even a bookmark, for this long is taken for stalled and reopened (default 90 s); one whose request is never answered, too. */
     stallMs?: number;
     onEvent(type: InformerEvent, object: T): void;
     /** A list or watch failed; it is retried with backoff. */
@@ -21,7 +21,8 @@ export interface InformerOptions<T extends k8s.KubernetesObject> {
  * A cache of one kind of object, kept current as client-go's reflector keeps it: list, then watch
  * from the list's resourceVersion with bookmarks; a watch that ends is reopened from the last
  * version seen; "410 Gone" (the version is too old) lists again; failures retry with backoff up to
- * 30 s; and a watchdog reopens a watch that went silent. client-node's own ListWatch stops for good
+ * 30 s; and a watchdog reopens a watch that went silent, or whose request was never answered (as can
+ * happen while the API server restarts). client-node's own ListWatch stops for good
  * on the first error, which is why this thin wrapper over its Watch exists.
  */
 export class Informer<T extends k8s.KubernetesObject> {
@@ -30,13 +31,15 @@ export class Informer<T extends k8s.KubernetesObject> {
     protected readonly tombstones = new Map<string, k8s.KubernetesObject>();
     protected readonly watch: k8s.Watch;
     protected resourceVersion = '';
-    protected request?: AbortController;
+    /** The watch in charge: from the moment it is asked for (its fetch may hang) until it ends or is abandoned. */
+    protected current?: WatchAttempt;
     protected stopped = true;
     protected failures = 0;
     protected lastData = 0;
     protected watchdog?: NodeJS.Timeout;
     protected retry?: NodeJS.Timeout;
     protected synced?: Promise<void>;
+    protected onSynced?: () => void;
 
     constructor(protected readonly kube: KubeClients, protected readonly options: InformerOptions<T>) {
         this.watch = new k8s.Watch(kube.config);
@@ -48,15 +51,16 @@ export class Informer<T extends k8s.KubernetesObject> {
             return this.synced!;
         }
         this.stopped = false;
-        this.synced = new Promise<void>(resolve => {
-            const first = (): void => void this.relist().then(resolve, err => { this.failed(err as Error, first); });
-            first();
-        });
+        this.resourceVersion = '';
+        this.synced = new Promise<void>(resolve => { this.onSynced = resolve; });
+        this.reopen();
         const stallMs = this.options.stallMs ?? 90_000;
         this.watchdog = setInterval(() => {
-            if (this.request && Date.now() - this.lastData > stallMs) {
-                this.options.onError?.(new Error(`the watch of ${this.options.path} was silent for ${Math.round(stallMs / 1000)} s; reopening it`));
-                this.request.abort();
+            // A watch whose request never got an answer counts as silent too: client-node hands out its
+            // controller only once the answer's headers came, so a hanging open is abandoned, not aborted.
+            if (this.current && Date.now() - this.lastData > stallMs) {
+                this.abandon();
+                this.failed(new Error(`the watch of ${this.options.path} was silent for ${Math.round(stallMs / 1000)} s; reopening it`), () => this.reopen());
             }
         }, Math.min(stallMs, 10_000));
         this.watchdog.unref();
@@ -67,8 +71,7 @@ export class Informer<T extends k8s.KubernetesObject> {
         this.stopped = true;
         clearInterval(this.watchdog);
         clearTimeout(this.retry);
-        this.request?.abort();
-        this.request = undefined;
+        this.abandon();
     }
 
     get(namespace: string | undefined, name: string): T | undefined {
@@ -107,8 +110,12 @@ export class Informer<T extends k8s.KubernetesObject> {
         this.tombstones.set(keyOf(object), object);
     }
 
+    /** Lists (the cache becomes the list, with an event for each difference, deletions included), then watches from the list's version. */
     protected async relist(): Promise<void> {
         const list = await this.kube.get<k8s.KubernetesListObject<T>>(`${this.options.path}?${new URLSearchParams(this.selectors())}`);
+        if (this.stopped) {
+            return;
+        }
         const seen = new Set<string>();
         for (const object of list.items) {
             const key = keyOf(object);
@@ -128,28 +135,41 @@ export class Informer<T extends k8s.KubernetesObject> {
         this.tombstones.clear(); // the list is the truth as of its version
         this.resourceVersion = list.metadata?.resourceVersion ?? '';
         this.failures = 0;
-        await this.open();
+        this.onSynced?.();
+        this.onSynced = undefined;
+        this.open();
     }
 
-    protected async open(): Promise<void> {
+    /**
+     * Opens a watch from the last version seen. Whatever way it ends (its request refused, an error
+     * from the server, its stream closed) is handled once, in ended(), and only while it is still the
+     * watch in charge: one the watchdog gave up on can end later, or never, and changes nothing.
+     */
+    protected open(): void {
         if (this.stopped) {
             return;
         }
+        this.abandon(); // one watch at a time
+        const attempt: WatchAttempt = { ended: false };
+        this.current = attempt;
         this.lastData = Date.now();
         const params = { resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: this.options.watchTimeoutSeconds ?? 300, ...this.selectors() };
-        let gone = false;
-        const request = await this.watch.watch(this.options.path, params, (type: string, object: T & { code?: number }) => {
+        const onEvent = (type: string, object: T & Partial<k8s.V1Status>): void => {
+            if (attempt.ended) {
+                return;
+            }
             this.lastData = Date.now();
-            this.failures = 0; // the watch works again: the next failure waits the shortest time
             if (type === 'ERROR') {
-                gone = object.code === 410;
+                // The server ends the stream after it: 410 means list again, anything else is a failure to back off from.
+                attempt.gone = object.code === 410;
+                attempt.error = attempt.gone ? undefined : Object.assign(new Error(`the watch of ${this.options.path} failed: ${object.message ?? object.reason ?? 'an ERROR event'}`), { statusCode: object.code });
                 return;
             }
-            if (type === 'BOOKMARK') {
-                this.resourceVersion = object.metadata?.resourceVersion ?? this.resourceVersion;
-                return;
-            }
+            this.failures = 0; // the watch works again: the next failure waits the shortest time
             this.resourceVersion = object.metadata?.resourceVersion ?? this.resourceVersion;
+            if (type === 'BOOKMARK') {
+                return;
+            }
             if (type === 'DELETED') {
                 this.objects.delete(keyOf(object));
                 this.bury(object);
@@ -163,24 +183,46 @@ export class Informer<T extends k8s.KubernetesObject> {
                 this.objects.set(keyOf(object), object);
                 this.options.onEvent(type === 'ADDED' ? 'added' : 'modified', object);
             }
-        }, (err: unknown) => {
-            if (this.request === request) {
-                this.request = undefined;
+        };
+        // client-node calls done before its watch() resolves when the request fails (refused, or an answer other than 200).
+        void this.watch.watch(this.options.path, params, onEvent, (err: unknown) => this.ended(attempt, err)).then(controller => {
+            attempt.controller = controller;
+            if (attempt.ended) {
+                controller.abort(); // ended or abandoned before its controller was handed over
             }
-            if (this.stopped) {
-                return;
-            }
-            const status = (err as { statusCode?: number } | null)?.statusCode;
-            if (gone || status === 410) {
-                this.resourceVersion = ''; // too old: list again
-                this.reopen();
-            } else if (err) {
-                this.failed(err as Error, () => this.reopen());
-            } else {
-                this.reopen(); // the server's timeout: the usual end of a watch
-            }
-        });
-        this.request = request;
+        }, err => this.ended(attempt, err));
+    }
+
+    protected ended(attempt: WatchAttempt, err: unknown): void {
+        if (attempt.ended) {
+            return;
+        }
+        attempt.ended = true;
+        if (this.current === attempt) {
+            this.current = undefined;
+        }
+        if (this.stopped) {
+            return;
+        }
+        const failure = (err ?? attempt.error) as (Error & { statusCode?: number }) | null | undefined;
+        if (attempt.gone || failure?.statusCode === 410) {
+            this.resourceVersion = ''; // too old: list again
+            this.reopen();
+        } else if (failure) {
+            this.failed(failure, () => this.reopen());
+        } else {
+            this.reopen(); // the server's timeout: the usual end of a watch
+        }
+    }
+
+    /** Gives up on the watch in charge: aborted when client-node handed its controller over, else as soon as it does. */
+    protected abandon(): void {
+        const attempt = this.current;
+        this.current = undefined;
+        if (attempt) {
+            attempt.ended = true;
+            attempt.controller?.abort();
+        }
     }
 
     protected selectors(): Record<string, string> {
@@ -192,8 +234,11 @@ export class Informer<T extends k8s.KubernetesObject> {
         if (this.stopped) {
             return;
         }
-        const go = this.resourceVersion ? this.open() : this.relist();
-        void go.catch(err => this.failed(err as Error, () => this.reopen()));
+        if (this.resourceVersion) {
+            this.open();
+        } else {
+            this.relist().catch(err => this.failed(err as Error, () => this.reopen()));
+        }
     }
 
     protected failed(err: Error, again: () => void): void {
@@ -203,9 +248,21 @@ export class Informer<T extends k8s.KubernetesObject> {
         this.failures++;
         this.options.onError?.(err);
         const delay = Math.min(30_000, 250 * 2 ** Math.min(this.failures, 7));
-        // Not unref'd: a start that waits for its first list must keep the process alive while it retries.
+        // One retry at a time. Not unref'd: a start that waits for its first list must keep the process alive while it retries.
+        clearTimeout(this.retry);
         this.retry = setTimeout(again, delay);
     }
+}
+
+/** One watch request, from the moment it is asked for until it ends. */
+interface WatchAttempt {
+    /** client-node's controller, once its watch() resolved (after the answer's headers). */
+    controller?: AbortController;
+    ended: boolean;
+    /** An ERROR event said 410 Gone: the version is too old, list again. */
+    gone?: boolean;
+    /** An ERROR event other than 410: the stream's end is a failure. */
+    error?: Error;
 }
 
 function keyOf(object: k8s.KubernetesObject): string {
