@@ -154,12 +154,13 @@ RUN node /opt/node-gyp/node_modules/node-gyp/bin/node-gyp.js rebuild --release -
 FROM ${DEBIAN_IMAGE} AS control-plane
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 ARG NODE_VERSION
-# tini is PID 1: it forwards SIGTERM to warren serve (which then stops cleanly) and reaps orphans.
+# tini is PID 1: it forwards SIGTERM to warren serve (which then stops cleanly) and reaps orphans. ssh-keygen
+# (openssh-client) makes each tenant's SSH key pair (doc/git.md).
 RUN printf '%s\n' 'path-exclude=/usr/share/doc/*' 'path-include=/usr/share/doc/*/copyright' 'path-exclude=/usr/share/man/*' \
       'path-exclude=/usr/share/info/*' 'path-exclude=/usr/share/locale/*' 'path-include=/usr/share/locale/locale.alias' \
       > /etc/dpkg/dpkg.cfg.d/90-warren-nodoc \
  && apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tini \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openssh-client tini \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/apt/archives/*.deb /var/log/apt /var/log/dpkg.log
 RUN groupadd -g 10001 warren \
  && useradd -u 10001 -g 10001 -d /var/lib/warren -s /usr/sbin/nologin -M warren \
@@ -174,7 +175,8 @@ RUN set -eu; \
     /usr/local/bin/node -e 'const D = require("/opt/warren/app/node_modules/better-sqlite3"); \
       console.log("better-sqlite3 loads in Node " + process.versions.node + ": SQLite " + new D(":memory:").prepare("select sqlite_version()").pluck().get())'; \
     if find /opt/warren/app -name '@theia' -o -name 'browser-app' | grep .; then echo 'Theia is in the image' >&2; exit 1; fi; \
-    warren --help >/dev/null
+    warren --help >/dev/null; \
+    command -v ssh-keygen >/dev/null
 ENV HOME=/var/lib/warren \
     WARREN_DATA_DIR=/var/lib/warren/data \
     NODE_ENV=production \

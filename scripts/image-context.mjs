@@ -83,7 +83,9 @@ const TARGETS = {
             // The manager's local provider and the gateway import them; their functions that need the IDE
             // (browser-app, the Go plugin: not staged) resolve it only when called, which the kubernetes provider never does.
             '@warren/ide-launcher': { files: ['package.json', 'lib'], follow: ['*'] },
-            '@warren/go-toolchain': { files: ['package.json', 'lib'], follow: ['*'] }
+            '@warren/go-toolchain': { files: ['package.json', 'lib'], follow: ['*'] },
+            // The manager names the helper's scripts in a pod's git configuration (their paths in the workspace image).
+            '@warren/git-credential-helper': { files: ['package.json', 'lib'], follow: ['*'] }
         },
         omit: { 'prebuild-install': 'better-sqlite3\'s install script downloads prebuilt binaries with it; nothing requires it at run time' },
         rebuild: ['better-sqlite3'],

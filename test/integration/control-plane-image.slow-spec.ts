@@ -60,7 +60,7 @@ describe('the control-plane image', { skip: imageToolsMissing() }, () => {
         assert.equal(r.code, 0, r.stderr);
         const lines = r.stdout.trim().split('\n');
         assert.deepEqual(lines.slice(0, 3), [UID, UID, `v${PINS.image.node}`]);
-        assert.deepEqual(lines.slice(3), ['cli', 'gateway', 'go-toolchain', 'ide-launcher', 'service-support', 'workspace-api', 'workspace-manager'], r.stdout);
+        assert.deepEqual(lines.slice(3), ['cli', 'gateway', 'git-credential-helper', 'go-toolchain', 'ide-launcher', 'service-support', 'workspace-api', 'workspace-manager'], r.stdout);
     });
 
     it('should answer warren --help', async () => {
