@@ -63,6 +63,15 @@ export function parseGitUrl(url: string): GitRemote {
     return { transport, host: parsed.host.toLowerCase(), path: repoPath };
 }
 
+/** parseGitUrl, or undefined for a URL it refuses (one recorded before, checked already: its host for a message or a lookup). */
+export function gitRemoteOf(url: string): GitRemote | undefined {
+    try {
+        return parseGitUrl(url);
+    } catch {
+        return undefined;
+    }
+}
+
 function trimPath(p: string): string {
     return p.replace(/^\/+/, '').replace(/\/+$/, '').replace(/\.git$/, '');
 }
@@ -85,13 +94,7 @@ export function checkGitSource(source: { url: string; ref?: string; folder?: str
 
 /** The workspace id a repository URL suggests: its last path part as a DNS-1123 label ("my-api" for .../My_API.git). */
 export function suggestedId(url: string): string {
-    let repoPath: string;
-    try {
-        repoPath = parseGitUrl(url).path;
-    } catch {
-        return '';
-    }
-    const base = repoPath.split('/').pop() ?? '';
+    const base = gitRemoteOf(url)?.path.split('/').pop() ?? '';
     const label = base.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '').replace(/--+/g, '-').slice(0, 63).replace(/-+$/, '');
     return label;
 }

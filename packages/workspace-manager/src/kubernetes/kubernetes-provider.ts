@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { EventEmitter } from 'events';
-import { IDE_IDENTITY_PATH, IDE_NONCE_HEADER, parseGitUrl, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
+import { gitRemoteOf, IDE_IDENTITY_PATH, IDE_NONCE_HEADER, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
 import { ideProvesIdentity } from '@warren/ide-launcher';
 import { WorkspaceClass } from '../classes';
 import { Observation } from '../lifecycle/phase';
@@ -275,13 +275,8 @@ export class KubernetesProvider implements Provider {
         if (ws.source.kind !== 'git' || !this.options.hasGitCredential) {
             return false;
         }
-        let host: string;
-        try {
-            host = parseGitUrl(ws.source.url).host;
-        } catch {
-            return false;
-        }
-        return this.options.hasGitCredential(ws.tenant, host).catch(() => false);
+        const host = gitRemoteOf(ws.source.url)?.host;
+        return host ? this.options.hasGitCredential(ws.tenant, host).catch(() => false) : false;
     }
 
     /** The latest warning about a pod, other than the scheduler's (its condition says that), while it is not ready. */

@@ -18,7 +18,7 @@
 import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { checkGitSource, GitSourceSpec } from '@warren/workspace-api/lib/git-source';
-import { CloneFailure, cloneInto, CloneRun } from './git-clone';
+import { cloneAndPlace, CloneRun } from './git-clone';
 
 /** Where Kubernetes reads a container's termination message by default. */
 export const TERMINATION_LOG = '/dev/termination-log';
@@ -34,13 +34,7 @@ export async function cloneOnce(source: GitSourceSpec, target: string, run: Clon
     const staging = `${target}.cloning`;
     await fs.promises.rm(staging, { recursive: true, force: true });
     await fs.promises.mkdir(staging, { recursive: true, mode: 0o700 });
-    try {
-        await cloneInto(source, staging, run, hasCredential);
-        await fs.promises.rename(staging, target);
-    } catch (err) {
-        await fs.promises.rm(staging, { recursive: true, force: true }).catch(() => undefined);
-        throw err instanceof CloneFailure ? err : new CloneFailure(`The clone failed: ${(err as Error).message}`);
-    }
+    await cloneAndPlace(source, staging, target, run, hasCredential);
     return 'cloned';
 }
 

@@ -2,7 +2,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 // The module itself, not the package's index (which loads gRPC): the workspace image runs this file (clone-cli.ts).
-import { GitSourceSpec, parseGitUrl } from '@warren/workspace-api/lib/git-source';
+import { gitRemoteOf, GitSourceSpec } from '@warren/workspace-api/lib/git-source';
 
 /** How a clone runs: the command line around git (a sandbox, or nothing), its environment, and where its output goes. */
 export interface CloneRun {
@@ -50,6 +50,24 @@ export async function cloneInto(source: GitSourceSpec, target: string, run: Clon
     }
 }
 
+/**
+ * Clones into staging (an empty folder that exists, made ready by the caller: the sandbox's user owns it)
+ * and renames it to target once complete. On any failure, a cancel included, staging is removed and a
+ * CloneFailure thrown: nothing half-cloned stays, and nothing looks like the workspace's files.
+ */
+export async function cloneAndPlace(source: GitSourceSpec, staging: string, target: string, run: CloneRun, hasCredential: boolean): Promise<void> {
+    try {
+        await cloneInto(source, staging, run, hasCredential);
+        if (run.signal?.aborted) {
+            throw new CloneFailure('The clone was cancelled.');
+        }
+        await fs.promises.rename(staging, target);
+    } catch (err) {
+        await fs.promises.rm(staging, { recursive: true, force: true }).catch(() => undefined);
+        throw err instanceof CloneFailure ? err : new CloneFailure(`The clone failed: ${(err as Error).message}`);
+    }
+}
+
 function git(run: CloneRun, argv: string[], cwd: string): Promise<string> {
     const [command, ...args] = run.wrap ? run.wrap(argv, cwd) : argv;
     return new Promise((resolve, reject) => {
@@ -84,7 +102,7 @@ export function explain(err: unknown, source: GitSourceSpec, hasCredential: bool
     const text = (err as Error).message;
     const fatal = text.split('\n').map(l => l.trim()).filter(l => /^(fatal|error|remote|ERROR):/.test(l) && !/^remote: (Enumerating|Counting|Compressing|Total)/.test(l))
         .map(l => l.replace(/^fatal: /, '')).slice(-2).join(' ') || text.split('\n').pop() || text;
-    const remote = safeRemote(source.url);
+    const remote = gitRemoteOf(source.url);
     const host = remote?.host ?? source.url;
     if (/cancelled/.test(text)) {
         return new CloneFailure('The clone was cancelled.');
@@ -118,10 +136,3 @@ function refMissing(source: GitSourceSpec): string {
     return `The ref "${source.ref}" is not in ${source.url}: use a branch, tag or commit that exists ("git ls-remote ${source.url}" lists the branches and tags).`;
 }
 
-function safeRemote(url: string): ReturnType<typeof parseGitUrl> | undefined {
-    try {
-        return parseGitUrl(url);
-    } catch {
-        return undefined;
-    }
-}

@@ -4,14 +4,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 import { Worker } from 'worker_threads';
-import { DNS_LABEL, GitSourceSpec, IDE_ENV, IDE_IDENTITY_PATH, IDE_NONCE_HEADER, parseGitUrl, parseWorkspaceKey, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
+import { DNS_LABEL, gitRemoteOf, GitSourceSpec, IDE_ENV, IDE_IDENTITY_PATH, IDE_NONCE_HEADER, parseWorkspaceKey, WorkspaceKey, workspaceKey } from '@warren/workspace-api';
 import { cloneGitEnv, workspaceGitEnv } from '@warren/git-credential-helper';
 import { defaultAppDir, freePort, ideProvesIdentity, sandboxCommand, SandboxSpec, spawnIde, stopProcessGroup } from '@warren/ide-launcher';
 import { cacheProgPath, locateGo, warrenCacheDir } from '@warren/go-toolchain';
 import { memoryBytes, WorkspaceClass } from '../classes';
 import { Observation } from '../lifecycle/phase';
 import { WorkspaceRecord } from '../model';
-import { cloneInto, CloneFailure } from './git-clone';
+import { cloneAndPlace } from './git-clone';
 import { publishInWorker } from './go-build-cache';
 import { findIdeProcesses, IdeProcess, isIdeOf } from './ide-processes';
 import { Provider, RuntimeFacts, WorkspaceRef } from './provider';
@@ -460,9 +460,9 @@ export class LocalProvider implements Provider {
         };
         const job: CloneJob = { progress: 'Cloning into the workspace', abort: new AbortController(), done: Promise.resolve() };
         let told = 0;
-        const host = safeHost(source.url);
+        const host = gitRemoteOf(source.url)?.host;
         const hasCredential = host ? await this.options.hasGitCredential?.(ws.tenant, host).catch(() => false) ?? false : false;
-        job.done = cloneInto(source, p.cloning, {
+        job.done = cloneAndPlace(source, p.cloning, p.files, {
             wrap: sandbox ? (argv, cwd) => sandboxCommand(sandbox, this.afterNetwork(sandbox, argv), cwd) : undefined,
             env, signal: job.abort.signal,
             onProgress: line => {
@@ -472,14 +472,8 @@ export class LocalProvider implements Provider {
                     this.fire(ws);
                 }
             }
-        }, hasCredential).then(async () => {
-            if (job.abort.signal.aborted) {
-                throw new CloneFailure('The clone was cancelled.');
-            }
-            await fs.promises.rename(p.cloning, p.files);
-        }).catch(async err => {
-            await fs.promises.rm(p.cloning, { recursive: true, force: true }).catch(() => undefined);
-            this.cloneFailures.set(key, err instanceof CloneFailure ? err.message : `The clone failed: ${(err as Error).message}`);
+        }, hasCredential).catch(err => {
+            this.cloneFailures.set(key, (err as Error).message);
         }).finally(() => {
             this.clones.delete(key);
             this.fire(ws);
@@ -519,14 +513,6 @@ export class LocalProvider implements Provider {
 
     protected fire(ref: WorkspaceRef): void {
         this.listeners.forEach(l => l(ref.tenant, ref.id));
-    }
-}
-
-function safeHost(url: string): string | undefined {
-    try {
-        return parseGitUrl(url).host;
-    } catch {
-        return undefined;
     }
 }
 
