@@ -13,8 +13,25 @@ export function checkPortFree(port: number, host: string): Promise<void> {
     });
 }
 
-/** A port that was free a moment ago on host, for tests and benchmarks. */
-export function freePort(host = '127.0.0.1'): Promise<number> {
+/** Ports this process handed out lately: the kernel may give a closed port straight back. */
+const handedOut: number[] = [];
+
+/**
+ * A port that was free a moment ago on host, and not one this process handed out lately: two calls
+ * in a row (a gateway's and a gRPC port, two IDEs starting at once) once got the same number.
+ */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+        const port = await ephemeralPort(host);
+        if (!handedOut.includes(port) || attempt >= 20) {
+            handedOut.push(port);
+            handedOut.splice(0, Math.max(0, handedOut.length - 256));
+            return port;
+        }
+    }
+}
+
+function ephemeralPort(host: string): Promise<number> {
     return new Promise((resolve, reject) => {
         const server = net.createServer();
         server.once('error', reject);
