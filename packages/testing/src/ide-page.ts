@@ -80,7 +80,10 @@ export class IdePage {
         }, timeout);
     }
 
-    /** Opens a terminal from the menu, as a person would, and focuses it: the new one, whatever other terminals there are. */
+    /**
+     * Opens a terminal from the menu, as a person would, and focuses it once its shell shows a prompt:
+     * the new one, whatever other terminals there are. Keys typed before the shell is attached are lost.
+     */
     async newTerminal(): Promise<Locator> {
         const terminals = this.page.locator('.terminal-container .xterm');
         const before = await terminals.count();
@@ -88,7 +91,7 @@ export class IdePage {
         await this.page.locator('.lm-Menu-item', { hasText: 'New Terminal' }).first().click();
         const terminal = terminals.nth(before);
         await terminal.waitFor({ timeout: 30_000 });
-        await terminal.click();
+        await eventually('the shell\'s prompt in the new terminal', async () => (await this.terminalText(terminal)).trim() || undefined, 60_000);
         return terminal;
     }
 
