@@ -76,6 +76,24 @@ describe('Repository.status against real repositories', () => {
         assert.deepEqual(status.changes.map(c => [c.kind, c.path]), [['modified', 'go.mod']]);
     });
 
+    it('should show the go.sum that go mod tidy writes for a module it downloads', async () => {
+        const root = repos.init('gosum', {
+            'go.mod': 'module example.com/m\n\ngo 1.22\n',
+            'main.go': 'package main\n\nimport "example.com/dep"\n\nfunc main() { dep.Hello() }\n'
+        });
+        const proxy = repos.goProxy('example.com/dep', 'v1.0.0', { 'go.mod': 'module example.com/dep\n\ngo 1.22\n', 'dep.go': 'package dep\n\nfunc Hello() {}\n' });
+        const env = {
+            ...process.env, GOWORK: 'off', GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local', GOPROXY: proxy, GOSUMDB: 'off', GONOSUMDB: '', GOPRIVATE: '',
+            GOMODCACHE: path.join(repos.dir, 'modcache')
+        };
+        execFileSync('go', ['mod', 'tidy'], { cwd: root, stdio: 'pipe', env });
+        assert.match(fs.readFileSync(path.join(root, 'go.sum'), 'utf8'), /^example\.com\/dep v1\.0\.0 h1:/m);
+        const status = await new Repository(root).status();
+        assert.deepEqual(status.changes.map(c => [c.kind, c.path]), [['modified', 'go.mod'], ['untracked', 'go.sum']]);
+        // The module cache is read-only, as Go makes it: made writable so that the folder can go.
+        execFileSync('go', ['clean', '-modcache'], { cwd: root, stdio: 'pipe', env });
+    });
+
     it('should put conflicted files in merge', async () => {
         const root = repos.init('conflict', { 'main.go': 'package main\n// base\n' });
         repos.git(root, 'switch', '-q', '-c', 'other');

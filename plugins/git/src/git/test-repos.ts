@@ -65,6 +65,24 @@ export class TempRepos {
         }
     }
 
+    /**
+     * A Go module proxy in a folder (GOPROXY=file://...) that serves one version of one module, so
+     * that go mod tidy downloads it and writes go.sum with no network. The zip is made with Python's
+     * zipfile, the one zip writer every machine here has.
+     */
+    goProxy(module: string, version: string, files: Record<string, string>): string {
+        const proxy = path.join(this.dir, 'goproxy');
+        const at = path.join(proxy, module, '@v');
+        fs.mkdirSync(at, { recursive: true });
+        fs.writeFileSync(path.join(at, 'list'), `${version}\n`);
+        fs.writeFileSync(path.join(at, `${version}.info`), JSON.stringify({ Version: version, Time: '2026-01-01T00:00:00Z' }));
+        fs.writeFileSync(path.join(at, `${version}.mod`), files['go.mod']);
+        const entries = Object.entries(files).map(([name, text]) => [`${module}@${version}/${name}`, text]);
+        execFileSync('python3', ['-c', 'import json, sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w") as z:\n    for name, text in json.loads(sys.stdin.read()): z.writestr(name, text)',
+            path.join(at, `${version}.zip`)], { input: JSON.stringify(entries) });
+        return `file://${proxy}`;
+    }
+
     dispose(): void {
         fs.rmSync(this.dir, { recursive: true, force: true });
     }
