@@ -15,10 +15,16 @@ function git(cwd: string, ...args: string[]): string {
     });
 }
 
+/** The lines a diff adds, without their "+". */
+function addedLines(diff: string): string[] {
+    return diff.split('\n').filter(l => l.startsWith('+') && !l.startsWith('+++')).map(l => l.slice(1));
+}
+
 /**
  * Source control in the IDE (plugins/git): a workspace cloned from a bare repository, changes shown in the
  * Source Control view and the editor's gutter, a commit pushed to the bare repository as the user's identity,
- * a pull bringing another clone's change, and a rejected push explained.
+ * a pull bringing another clone's change, a rejected push explained, a conflict resolved; then selected
+ * lines staged and reverted, a discard, an amend, a new branch published, a checkout, and a sync.
  */
 describe('Source control in the IDE', () => {
     let ide: TestIde;
@@ -168,5 +174,99 @@ describe('Source control in the IDE', () => {
         await item('main.go').hover();
         await item('main.go').locator('a[title="Stage Changes"]').click();
         await eventually('main.go no longer conflicted', () => !/^u /m.test(git(ide.workspace, 'status', '--porcelain=v2')) || undefined, 30_000);
+    });
+    it('should stage only the selected line of an edit, revert another selected line, and discard a file after confirming', async () => {
+        // A clean start: the merge of the test before, committed.
+        git(ide.workspace, 'commit', '-q', '--no-edit');
+        fs.writeFileSync(path.join(ide.workspace, 'notes.txt'), 'one\ntwo\nthree\nfour\n');
+        git(ide.workspace, 'add', 'notes.txt');
+        git(ide.workspace, 'commit', '-q', '-m', 'Notes');
+        await ui.openFile('notes.txt', 'three');
+        await ui.addLineAndSave('notes.txt', 1, 'first added');
+        await ui.addLineAndSave('notes.txt', 4, 'second added');
+        await ui.addLineAndSave('notes.txt', 6, 'third added');
+        // The cursor on a line selects it for the range commands, as in VS Code.
+        await ui.cursorAtEndOfLine('notes.txt', 2);
+        await ui.runCommand('Git: Stage Selected Ranges');
+        await eventually('the first line staged alone', () =>
+            addedLines(git(ide.workspace, 'diff', '--cached', '--', 'notes.txt')).join('|') === 'first added' || undefined, 30_000);
+        assert.deepEqual(addedLines(git(ide.workspace, 'diff', '--', 'notes.txt')), ['second added', 'third added']);
+        await ui.cursorAtEndOfLine('notes.txt', 5);
+        await ui.runCommand('Git: Revert Selected Ranges');
+        await eventually('the second line reverted on disk', () => !fs.readFileSync(path.join(ide.workspace, 'notes.txt'), 'utf8').includes('second added') || undefined, 30_000);
+        assert.deepEqual(addedLines(git(ide.workspace, 'diff', '--', 'notes.txt')), ['third added']);
+        assert.deepEqual(addedLines(git(ide.workspace, 'diff', '--cached', '--', 'notes.txt')), ['first added']);
+        // Discard of a whole file, from its item in Changes, after a modal question.
+        fs.appendFileSync(path.join(ide.workspace, 'README.md'), 'A change to throw away.\n');
+        await openScm();
+        await item('README.md').waitFor({ timeout: 30_000 });
+        await item('README.md').hover();
+        await item('README.md').locator('a[title="Discard Changes"]').click();
+        const dialog = page.locator('.dialogBlock', { hasText: 'Discard the changes in README.md?' });
+        await dialog.waitFor({ timeout: 30_000 });
+        await dialog.locator('button', { hasText: /^Discard$/ }).click();
+        await eventually('README.md discarded', () => git(ide.workspace, 'status', '--porcelain', '--', 'README.md').trim() === '' || undefined, 30_000);
+    });
+
+    it('should commit the staged line and amend the commit\'s message', async () => {
+        const commits = Number(git(ide.workspace, 'rev-list', '--count', 'HEAD'));
+        await openScm();
+        await commitBox().click();
+        await commitBox().fill('Add a line');
+        await page.keyboard.press('Control+Enter');
+        await eventually('the commit', () => git(ide.workspace, 'log', '-1', '--format=%s').trim() === 'Add a line' || undefined, 30_000);
+        await ui.runCommand('Git: Commit (Amend)');
+        // The last message, offered to change.
+        const input = page.locator('.quick-input-widget input');
+        await eventually('the last message in the amend box', async () => await input.inputValue() === 'Add a line' || undefined, 30_000);
+        await input.fill('Add a first line to the notes');
+        await input.press('Enter');
+        await eventually('the amended message', () => git(ide.workspace, 'log', '-1', '--format=%s').trim() === 'Add a first line to the notes' || undefined, 30_000);
+        assert.equal(Number(git(ide.workspace, 'rev-list', '--count', 'HEAD')), commits + 1, 'amended, not a second commit');
+        assert.deepEqual(addedLines(git(ide.workspace, 'show', 'HEAD', '--', 'notes.txt')), ['first added']);
+    });
+
+    it('should create a branch, push it with an upstream when asked, and check out main again', async () => {
+        await ui.runCommand('Git: Create Branch...');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ timeout: 30_000 });
+        await input.fill('feature/notes');
+        await input.press('Enter');
+        await eventually('the new branch checked out', () => git(ide.workspace, 'branch', '--show-current').trim() === 'feature/notes' || undefined, 30_000);
+        await statusBar(/^\s*feature\/notes\s*$/).waitFor({ timeout: 30_000 });
+        await ui.runCommand('Git: Push');
+        const offer = notification(/The branch feature\/notes has no upstream branch/);
+        await offer.waitFor({ timeout: 30_000 });
+        // The toast's button (the notification centre holds a hidden copy of it).
+        await page.locator('.theia-notification-list-item:visible', { hasText: 'has no upstream branch' }).locator('.theia-notification-buttons button', { hasText: /^Push$/ }).first().click();
+        await eventually('feature/notes in the bare repository', () =>
+            git(bare, 'for-each-ref', '--format=%(objectname)', 'refs/heads/feature/notes').trim() === git(ide.workspace, 'rev-parse', 'HEAD').trim() || undefined, 60_000);
+        assert.equal(git(ide.workspace, 'rev-parse', '--abbrev-ref', '@{upstream}').trim(), 'origin/feature/notes');
+        await ui.runCommand('Git: Checkout to...');
+        await input.fill('main');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'tracks origin/main' }).first().click();
+        await eventually('main checked out', () => git(ide.workspace, 'branch', '--show-current').trim() === 'main' || undefined, 30_000);
+        await statusBar(/^\s*main\s*$/).waitFor({ timeout: 30_000 });
+    });
+
+    it('should sync from the status bar: pull what the remote has, then push what the workspace has', async () => {
+        git(ide.workspace, 'push', '-q', 'origin', 'main');
+        git(other, 'pull', '-q');
+        fs.writeFileSync(path.join(other, 'theirs.txt'), 'from the other clone\n');
+        git(other, 'add', 'theirs.txt');
+        git(other, 'commit', '-q', '-m', 'Theirs again');
+        git(other, 'push', '-q');
+        fs.writeFileSync(path.join(ide.workspace, 'mine.txt'), 'from the workspace\n');
+        git(ide.workspace, 'add', 'mine.txt');
+        git(ide.workspace, 'commit', '-q', '-m', 'Mine again');
+        await ui.runCommand('Git: Fetch');
+        const sync = statusBar(/^\s*↓1 ↑1\s*$/);
+        await sync.waitFor({ timeout: 60_000 });
+        await sync.click();
+        // Pulled (a merge, as git pull makes it), then pushed: the remote's main is the workspace's HEAD.
+        await eventually('the workspace and the remote at one commit', () =>
+            git(bare, 'rev-parse', 'main').trim() === git(ide.workspace, 'rev-parse', 'HEAD').trim() || undefined, 60_000);
+        assert.ok(fs.existsSync(path.join(ide.workspace, 'theirs.txt')), 'the other clone\'s file came in');
+        assert.match(git(bare, 'log', '--format=%s', 'main'), /Mine again/);
     });
 });
