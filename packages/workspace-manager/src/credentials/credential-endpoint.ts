@@ -1,5 +1,5 @@
-import * as http from 'http';
-import { checkGitHost, GitCredentialRequest, GitCredentialResponse, GitSshKeyResponse, IDE_ENV, SourceProblem } from '@warren/workspace-api';
+import { checkGitHost, GitCredentialRequest, GitCredentialResponse, GitSshKeyResponse, SourceProblem } from '@warren/workspace-api';
+import { asWorkspace, Handler, Send } from '../ide/workspace-endpoint';
 import { WorkspaceTokens } from '../ide/workspace-tokens';
 import { GitCredentialStore } from './git-credentials';
 
@@ -11,16 +11,13 @@ export interface CredentialEndpointDeps {
     log(entry: Record<string, unknown>): void;
 }
 
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
-type Send = (status: number, body: object) => void;
-
 /**
  * POST GIT_CREDENTIAL_PATH on the workspaces' port, with a workspace's token as bearer: the tenant's
  * login for one host, for git's credential helper (packages/git-credential-helper). Only http and
  * https are answered; every answer is logged without the token.
  */
 export function gitCredentialHandler(deps: CredentialEndpointDeps): Handler {
-    return asWorkspace(deps, async (who, body, send) => {
+    return asExistingWorkspace(deps, async (who, body, send) => {
         let ask: Partial<GitCredentialRequest>;
         let host: string;
         try {
@@ -47,7 +44,7 @@ export function gitCredentialHandler(deps: CredentialEndpointDeps): Handler {
 
 /** POST GIT_SSH_KEY_PATH, as a workspace: its tenant's SSH private key (made on first use), for Warren's ssh wrapper's agent. */
 export function gitSshKeyHandler(deps: CredentialEndpointDeps): Handler {
-    return asWorkspace(deps, async (who, _body, send) => {
+    return asExistingWorkspace(deps, async (who, _body, send) => {
         const key = await deps.credentials.sshKey(who.tenant);
         deps.log({ level: 'info', msg: 'git ssh key asked for', tenant: who.tenant, workspace: who.id, fingerprint: key.fingerprint });
         const answer: GitSshKeyResponse = { privateKey: key.privateKey };
@@ -56,40 +53,12 @@ export function gitSshKeyHandler(deps: CredentialEndpointDeps): Handler {
 }
 
 /** A POST of at most 4 KiB from a workspace that still exists, known by its token; handle answers it. */
-function asWorkspace(deps: CredentialEndpointDeps, handle: (who: { tenant: string; id: string }, body: string, send: Send) => Promise<void>): Handler {
-    return (req, res) => {
-        const send: Send = (status, body) => {
-            if (!res.headersSent) {
-                res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(body));
-            }
-        };
-        if (req.method !== 'POST') {
-            send(405, { error: 'Credentials are POSTed.' });
+function asExistingWorkspace(deps: CredentialEndpointDeps, handle: (who: { tenant: string; id: string }, body: string, send: Send) => Promise<void>): Handler {
+    return asWorkspace(deps.tokens, { what: 'A credential request', maxBytes: 4096 }, async (who, body, send) => {
+        if (!await deps.exists(who.tenant, who.id)) {
+            send(401, { error: 'This workspace no longer exists.' });
             return;
         }
-        const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-        const who = m ? deps.tokens.verify(m[1]) : undefined;
-        if (!who) {
-            send(401, { error: `Credentials need the workspace's token: Authorization: Bearer $${IDE_ENV.token}.` });
-            return;
-        }
-        let body = '';
-        req.setEncoding('utf8');
-        req.on('data', chunk => {
-            body += chunk;
-            if (body.length > 4096) {
-                send(413, { error: 'A credential request is at most 4 KiB.' });
-                req.destroy();
-            }
-        });
-        req.on('end', () => {
-            void (async () => {
-                if (!await deps.exists(who.tenant, who.id)) {
-                    send(401, { error: 'This workspace no longer exists.' });
-                    return;
-                }
-                await handle(who, body, send);
-            })().catch(err => send(500, { error: `The credentials could not be read: ${(err as Error).message}` }));
-        });
-    };
+        await handle(who, body, send);
+    });
 }
