@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '@warren/ide-launcher';
 import { startTestCluster, TestCluster, testClusterUnavailable } from '@warren/test-cluster';
-import { buildImage, eventually, GitServer } from '@warren/testing';
+import { buildImage, eventually, GitServer, SshServer, sshdUnavailable } from '@warren/testing';
 import { WorkspaceClient } from '@warren/workspace-api';
 import { Manager, parseClusterSettings, startManager, WorkspaceClass, WorkspaceRecord } from '@warren/workspace-manager';
 
@@ -17,11 +17,13 @@ const CLASSES: WorkspaceClass[] = [{ name: 'small', description: '1 CPU, 2 GiB',
  * workspace image built here: the pod's init container clones with the tenant's token (asked from
  * the manager with the workspace token, through the tenant's NetworkPolicy with the git server in its
  * egress allowlist), once; the IDE's terminals push through the relay; failures are the workspace's
- * failure reason in embedded mode's words, and their pod is gone rather than retried.
+ * failure reason in embedded mode's words, and their pod is gone rather than retried. Over SSH too, against
+ * a real sshd on this machine, where it is installed.
  */
 describe('workspaces cloned from a git repository in pods on a real Kubernetes node', { skip: testClusterUnavailable() }, () => {
     let cluster: TestCluster;
     let git: GitServer;
+    let sshd: SshServer | undefined;
     let manager: Manager;
     let admin: WorkspaceClient;
     let repo = '';
@@ -39,13 +41,15 @@ describe('workspaces cloned from a git repository in pods on a real Kubernetes n
         git.url = `http://${cluster.hostAddressForPods}:${gitPort}`;
         gitHost = `${cluster.hostAddressForPods}:${gitPort}`;
         repo = git.createRepo('team/api', { 'go.mod': 'module example.com/api\n\ngo 1.22\n', 'services/api/main.go': 'package main\n\nfunc main() {}\n' }, { tags: ['v1.0.0'] });
+        // A git host over SSH too, where sshd is installed: the same bare repositories, as root with the tenant's key.
+        sshd = sshdUnavailable() ? undefined : await SshServer.start({ host: '0.0.0.0' });
         const heartbeatPort = await freePort('0.0.0.0');
         const { settings, problems } = parseClusterSettings({
             image, imagePullPolicy: 'Never', storageClassName: cluster.storageClassName, controlPlaneNamespace: 'warren-git-test',
             heartbeatListen: `0.0.0.0:${heartbeatPort}`, heartbeatUrl: `http://${cluster.hostAddressForPods}:${heartbeatPort}`,
             controlPlanePeers: [{ ipBlock: { cidr: `${cluster.hostAddressForPods}/32` } }],
             // How doc/cluster.md tells an admin to let a git host through: its address and port.
-            egressAllowlist: [{ to: [{ ipBlock: { cidr: `${cluster.hostAddressForPods}/32` } }], ports: [{ protocol: 'TCP', port: gitPort }] }],
+            egressAllowlist: [{ to: [{ ipBlock: { cidr: `${cluster.hostAddressForPods}/32` } }], ports: [gitPort, ...sshd ? [sshd.port] : []].map(port => ({ protocol: 'TCP', port })) }],
             nodeSelector: cluster.realNodeSelector, tolerations: [cluster.realNodeToleration]
         });
         assert.deepEqual(problems, []);
@@ -67,6 +71,7 @@ describe('workspaces cloned from a git repository in pods on a real Kubernetes n
             await manager.stop();
         }
         await git?.dispose();
+        await sshd?.dispose();
         await cluster?.stop();
         fs.rmSync(dataDir, { recursive: true, force: true });
     });
@@ -114,6 +119,19 @@ describe('workspaces cloned from a git repository in pods on a real Kubernetes n
         await until('t1/api running again', 't1', 'api', w => w.status.phase === 'running');
         assert.equal((await exec('api', 'cat /home/warren/workspace/mine.txt')).trim(), 'kept');
         assert.match(await cluster.kubectl(['-n', 'warren-t1', 'logs', 'ws-api', '-c', 'clone']), /\/home\/warren\/workspace exists: nothing to clone\./);
+    });
+
+    it('clones over SSH with the tenant\'s key, given to the init container\'s own agent, and writes no key to the volume', { skip: sshdUnavailable() }, async () => {
+        const url = `ssh://root@${cluster.hostAddressForPods}:${sshd!.port}${git.repoDir('team/api')}`;
+        sshd!.authorize((await admin.getSshPublicKey('t1')).publicKey);
+        await create('t1', 'over-ssh', { url });
+        const ws = await until('t1/over-ssh running', 't1', 'over-ssh', w => w.status.phase === 'running' || w.status.phase === 'failed');
+        assert.equal(ws.status.phase, 'running', ws.status.failureReason);
+        assert.equal((await exec('over-ssh', 'cat /home/warren/workspace/go.mod')).split('\n')[0], 'module example.com/api');
+        assert.equal((await exec('over-ssh', 'git -C /home/warren/workspace remote get-url origin')).trim(), url);
+        assert.equal((await exec('over-ssh', 'grep -rl -e "PRIVATE KEY" /home/warren || true')).trim(), '', 'the private key is in no file of the volume');
+        const pod = JSON.parse(await cluster.kubectl(['-n', 'warren-t1', 'get', 'pod', 'ws-over-ssh', '-o', 'json']));
+        assert.ok(!JSON.stringify(pod.spec).includes('PRIVATE KEY'));
     });
 
     it('fails a workspace whose ref is not there with embedded mode\'s words, and leaves no pod retrying', async () => {

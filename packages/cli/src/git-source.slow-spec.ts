@@ -1,11 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freePort } from '@warren/ide-launcher';
-import { eventually, findLeaks, GitServer, startWarrenServe, WarrenServe } from '@warren/testing';
+import { eventually, findLeaks, GitServer, SshServer, sshdUnavailable, startWarrenServe, WarrenServe } from '@warren/testing';
 
 const MAIN = path.join(__dirname, 'main.js');
 const TOKEN = 'ghp_warrenTestToken0123456789abcdef';
@@ -22,10 +20,7 @@ describe('workspaces from a git repository (embedded)', () => {
     let serve: WarrenServe;
     let env: NodeJS.ProcessEnv;
     let host: string;
-    let sshd: ChildProcess | undefined;
-    let sshPort = 0;
-    const sshDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warren-sshd-'));
-    const SSHD = '/usr/sbin/sshd';
+    let sshd: SshServer | undefined;
 
     const warren = (args: string[], input?: string): { code: number | null; stdout: string; stderr: string } => {
         const r = spawnSync(process.execPath, [MAIN, ...args], { env, encoding: 'utf8', timeout: 60_000, input });
@@ -46,11 +41,10 @@ describe('workspaces from a git repository (embedded)', () => {
         git = await GitServer.start({ users: { alice: TOKEN } });
         git.createRepo('team/svc', FILES, { branches: { feature: { 'feature.txt': 'on feature\n' } }, tags: ['v1.0.0'] });
         host = new URL(git.url).host;
-        if (fs.existsSync(SSHD)) {
-            sshPort = await freePort();
-            sshd = startSshd(sshDir, sshPort);
+        if (!sshdUnavailable()) {
+            sshd = await SshServer.start();
         }
-        serve = await startWarrenServe(['--workspace-host-ports', [new URL(git.url).port, ...(sshPort ? [sshPort] : [])].join(',')]);
+        serve = await startWarrenServe(['--workspace-host-ports', [new URL(git.url).port, ...(sshd ? [sshd.port] : [])].join(',')]);
         const token = spawnSync(process.execPath, [MAIN, 'token', 'create', '--data-dir', serve.dataDir, '--tenant', 'alice', '-o', 'json'], { encoding: 'utf8' });
         assert.equal(token.status, 0, token.stderr);
         env = { ...process.env, WARREN_ADDR: serve.grpcAddress, WARREN_TOKEN: JSON.parse(token.stdout).token };
@@ -58,8 +52,7 @@ describe('workspaces from a git repository (embedded)', () => {
     after(async () => {
         await serve?.stop();
         await git?.dispose();
-        sshd?.kill();
-        fs.rmSync(sshDir, { recursive: true, force: true });
+        await sshd?.dispose();
     });
 
     it('should fail without a token, say how to add one, and leave nothing on disk', async () => {
@@ -183,13 +176,13 @@ describe('workspaces from a git repository (embedded)', () => {
         assert.equal(JSON.parse(warren(['credential', 'ssh-key', '-o', 'json']).stdout).publicKey, key.publicKey);
     });
 
-    it('should clone over SSH with the tenant\'s key once the git host has its public key, and keep the key out of the workspace', { skip: fs.existsSync(SSHD) ? false : 'sshd is not installed (apt-get install openssh-server; scripts/test.sh does)' }, async () => {
-        const url = `ssh://root@127.0.0.1:${sshPort}${git.repoDir('team/svc')}`;
+    it('should clone over SSH with the tenant\'s key once the git host has its public key, and keep the key out of the workspace', { skip: sshdUnavailable() }, async () => {
+        const url = `ssh://root@127.0.0.1:${sshd!.port}${git.repoDir('team/svc')}`;
         assert.equal(warren(['workspace', 'create', 'ssh-refused', '--class', 'small', '--repo', url]).code, 0);
         const refused = await phase('ssh-refused', 'failed');
         assert.match(refused.status!.failureReason!, /127\.0\.0\.1:\d+ refused the tenant's SSH key .*add the public key shown in the dashboard/);
         const key = JSON.parse(warren(['credential', 'ssh-key', '-o', 'json']).stdout) as { publicKey: string };
-        fs.writeFileSync(path.join(sshDir, 'authorized_keys'), `${key.publicKey}\n`);
+        sshd!.authorize(key.publicKey);
         assert.equal(warren(['workspace', 'create', 'over-ssh', '--class', 'small', '--repo', url]).code, 0);
         await phase('over-ssh', 'running');
         assert.equal(fs.readFileSync(path.join(serve.files('alice', 'over-ssh'), 'main.go'), 'utf8'), FILES['main.go']);
@@ -207,16 +200,4 @@ describe('workspaces from a git repository (embedded)', () => {
 /** git as root in a tenant's clone: its files are the tenant user's, which git refuses without safe.directory. */
 function gitIn(dir: string, args: string[]): string {
     return execFileSync('git', ['-c', 'safe.directory=*', '-C', dir, ...args], { encoding: 'utf8' });
-}
-
-/** sshd on 127.0.0.1:port for root, with keys from dir/authorized_keys (empty at first), as a git host over SSH. */
-function startSshd(dir: string, port: number): ChildProcess {
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'host_key')]);
-    fs.writeFileSync(path.join(dir, 'authorized_keys'), '');
-    fs.writeFileSync(path.join(dir, 'sshd_config'), [
-        `Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${path.join(dir, 'host_key')}`, `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
-        'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'PermitRootLogin prohibit-password', 'StrictModes no', 'UsePAM no', 'PidFile none', ''
-    ].join('\n'));
-    fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // its privilege separation folder
-    return spawn('/usr/sbin/sshd', ['-D', '-e', '-f', path.join(dir, 'sshd_config')], { stdio: 'ignore' });
 }

@@ -13,3 +13,4 @@ export * from './warren-serve';
 export * from './images';
 export * from './git-server';
 export * from './leaks';
+export * from './ssh-server';
