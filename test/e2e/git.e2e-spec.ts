@@ -7,11 +7,14 @@ import { after, before, describe, it } from 'node:test';
 import { Locator, Page } from 'playwright-core';
 import { eventually, IdePage, startTestIde, TestIde } from '@warren/testing';
 
-/** git as the test runs it: no global or system configuration of this machine. */
+/**
+ * git as the test runs it: no global or system configuration of this machine, and no optional locks, so that
+ * the test's polling `git status` never holds index.lock when the plugin's git needs it (a discard failed so).
+ */
 function git(cwd: string, ...args: string[]): string {
     return execFileSync('git', args, {
         cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, GIT_CONFIG_GLOBAL: os.devNull, GIT_CONFIG_NOSYSTEM: '1' }
+        env: { ...process.env, GIT_CONFIG_GLOBAL: os.devNull, GIT_CONFIG_NOSYSTEM: '1', GIT_OPTIONAL_LOCKS: '0' }
     });
 }
 
@@ -77,6 +80,13 @@ describe('Source control in the IDE', () => {
     const item = (name: string): Locator => page.locator('#scm-view .scmItem', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}`) }).first();
     const header = (title: string): Locator => page.locator('#scm-view .scm-theia-header', { hasText: new RegExp(`^${title}`) }).first();
     const notification = (text: string | RegExp): Locator => page.locator('.theia-notification-message', { hasText: text }).first();
+    /** A failure with every notification shown and the repository's state, to say what went on. */
+    const explained = async (err: Error): Promise<never> => {
+        const shown = await page.locator('.theia-notification-message').allInnerTexts().catch(() => []);
+        throw new Error(`${err.message}\nnotifications: ${JSON.stringify(shown)}\ngit status:\n${git(ide.workspace, 'status', '-b', '--porcelain=v2')}`
+            + `\ngit log:\n${git(ide.workspace, 'log', '--oneline', '--graph', '-6', '--all')}`);
+    };
+    const expectNotification = (text: string | RegExp, timeout = 60_000): Promise<void> => notification(text).waitFor({ timeout }).catch(explained);
     const openScm = async (): Promise<void> => {
         await eventually('the Source Control view', async () => {
             if (!await scm().isVisible()) {
@@ -140,7 +150,7 @@ describe('Source control in the IDE', () => {
         git(ide.workspace, 'commit', '-q', '-m', 'A local commit');
         await ui.runCommand('Git: Fetch');
         await ui.runCommand('Git: Push');
-        await notification('Push rejected: the remote has commits you do not have. Pull first, then push.').waitFor({ timeout: 60_000 });
+        await expectNotification('Push rejected: the remote has commits you do not have. Pull first, then push.');
         assert.doesNotMatch(git(bare, 'log', '--format=%s'), /A local commit/);
     });
 
@@ -155,7 +165,7 @@ describe('Source control in the IDE', () => {
         firstLine(path.join(ide.workspace, 'main.go'), '// Command hello: mine.');
         git(ide.workspace, 'commit', '-q', '-am', 'Mine');
         await ui.runCommand('Git: Pull');
-        await notification('Pull stopped with conflicts in 1 file: resolve them in Merge Changes, then commit.').waitFor({ timeout: 60_000 });
+        await expectNotification('Pull stopped with conflicts in 1 file: resolve them in Merge Changes, then commit.');
         await openScm();
         await header('Merge Changes').waitFor({ timeout: 30_000 });
         // Its tab is open since the first edit (the explorer's node now carries a problem count and a letter).
@@ -175,7 +185,7 @@ describe('Source control in the IDE', () => {
         await item('main.go').locator('a[title="Stage Changes"]').click();
         await eventually('main.go no longer conflicted', () => !/^u /m.test(git(ide.workspace, 'status', '--porcelain=v2')) || undefined, 30_000);
     });
-    it('should stage only the selected line of an edit, revert another selected line, and discard a file after confirming', async () => {
+    it('should stage and unstage selected lines of an edit, revert another selected line, and discard a file after confirming', async () => {
         // A clean start: the merge of the test before, committed.
         git(ide.workspace, 'commit', '-q', '--no-edit');
         fs.writeFileSync(path.join(ide.workspace, 'notes.txt'), 'one\ntwo\nthree\nfour\n');
@@ -191,6 +201,14 @@ describe('Source control in the IDE', () => {
         await eventually('the first line staged alone', () =>
             addedLines(git(ide.workspace, 'diff', '--cached', '--', 'notes.txt')).join('|') === 'first added' || undefined, 30_000);
         assert.deepEqual(addedLines(git(ide.workspace, 'diff', '--', 'notes.txt')), ['second added', 'third added']);
+        // The third line staged too, then unstaged from the editor, whose lines are the working tree's: the
+        // unstaged second line above it makes the editor's line 7 the index's line 6.
+        const staged = (): string => addedLines(git(ide.workspace, 'diff', '--cached', '--', 'notes.txt')).join('|');
+        await ui.cursorAtEndOfLine('notes.txt', 7);
+        await ui.runCommand('Git: Stage Selected Ranges');
+        await eventually('the third line staged too', () => staged() === 'first added|third added' || undefined, 30_000);
+        await ui.runCommand('Git: Unstage Selected Ranges');
+        await eventually('the third line unstaged', () => staged() === 'first added' || undefined, 30_000);
         await ui.cursorAtEndOfLine('notes.txt', 5);
         await ui.runCommand('Git: Revert Selected Ranges');
         await eventually('the second line reverted on disk', () => !fs.readFileSync(path.join(ide.workspace, 'notes.txt'), 'utf8').includes('second added') || undefined, 30_000);
@@ -235,8 +253,7 @@ describe('Source control in the IDE', () => {
         await eventually('the new branch checked out', () => git(ide.workspace, 'branch', '--show-current').trim() === 'feature/notes' || undefined, 30_000);
         await statusBar(/^\s*feature\/notes\s*$/).waitFor({ timeout: 30_000 });
         await ui.runCommand('Git: Push');
-        const offer = notification(/The branch feature\/notes has no upstream branch/);
-        await offer.waitFor({ timeout: 30_000 });
+        await expectNotification(/The branch feature\/notes has no upstream branch/, 30_000);
         // The toast's button (the notification centre holds a hidden copy of it).
         await page.locator('.theia-notification-list-item:visible', { hasText: 'has no upstream branch' }).locator('.theia-notification-buttons button', { hasText: /^Push$/ }).first().click();
         await eventually('feature/notes in the bare repository', () =>
@@ -265,7 +282,7 @@ describe('Source control in the IDE', () => {
         await sync.click();
         // Pulled (a merge, as git pull makes it), then pushed: the remote's main is the workspace's HEAD.
         await eventually('the workspace and the remote at one commit', () =>
-            git(bare, 'rev-parse', 'main').trim() === git(ide.workspace, 'rev-parse', 'HEAD').trim() || undefined, 60_000);
+            git(bare, 'rev-parse', 'main').trim() === git(ide.workspace, 'rev-parse', 'HEAD').trim() || undefined, 60_000).catch(explained);
         assert.ok(fs.existsSync(path.join(ide.workspace, 'theirs.txt')), 'the other clone\'s file came in');
         assert.match(git(bare, 'log', '--format=%s', 'main'), /Mine again/);
     });

@@ -22,10 +22,12 @@ export function redact(text: string): string {
 
 /**
  * Runs git without a shell. It never prompts (a prompt would hang the IDE: there is no terminal), it never pages,
- * and pathspecs are literal, so that a file named `*.go` or `:x` is that file.
+ * and pathspecs are literal, so that a file named `*.go` or `:x` is that file. It takes no optional locks: the
+ * status that every file change runs would otherwise hold index.lock now and then, and a pull's merge, a
+ * commit in the terminal or any other git command that needs the lock at that moment would fail.
  */
 export function runGit(args: string[], options: GitRunOptions): Promise<GitOutput> {
-    const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', GIT_LITERAL_PATHSPECS: '1', LC_ALL: 'C' };
+    const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', GIT_LITERAL_PATHSPECS: '1', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
     return new Promise((resolve, reject) => {
         const child = execFile('git', args, { cwd: options.cwd, env, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
             if (err) {

@@ -84,6 +84,42 @@ export function changesInRanges(changes: LineChange[], ranges: LineRange[]): Lin
     }));
 }
 
+/**
+ * Selections in the modified text as lines of the original, through changes = diffLines(original, modified):
+ * an unchanged line is the same line of the original, a changed one the lines it replaced, and a pure
+ * addition none (a selection of only added lines maps to nothing). Unstaging selected ranges needs it:
+ * the editor shows the working tree, while the staged change is between HEAD and the index.
+ */
+export function rangesInOriginal(changes: LineChange[], ranges: LineRange[]): LineRange[] {
+    const out: LineRange[] = [];
+    for (const range of ranges) {
+        let low = Infinity;
+        let high = -Infinity;
+        const take = (start: number, end: number): void => {
+            if (end >= start) {
+                low = Math.min(low, start);
+                high = Math.max(high, end);
+            }
+        };
+        // Unchanged lines from `at` on are the original's lines `shift` further.
+        let at = 0;
+        let shift = 0;
+        for (const change of changes) {
+            take(Math.max(range.start, at) + shift, Math.min(range.end, change.modifiedStart - 1) + shift);
+            if (range.start < change.modifiedEnd && range.end >= change.modifiedStart) {
+                take(change.originalStart, change.originalEnd - 1);
+            }
+            at = change.modifiedEnd;
+            shift = change.originalEnd - change.modifiedEnd;
+        }
+        take(Math.max(range.start, at) + shift, range.end + shift);
+        if (low <= high) {
+            out.push({ start: low, end: high });
+        }
+    }
+    return out;
+}
+
 /** The original text with the given changes (a subset of diffLines(original, modified)) applied. */
 export function applyChanges(original: string, modified: string, changes: LineChange[]): string {
     const a = splitLines(original);

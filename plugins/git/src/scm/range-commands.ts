@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { applyChanges, changesInRanges, diffLines, LineChange, LineRange } from '../git/line-changes';
+import { applyChanges, changesInRanges, diffLines, LineChange, LineRange, rangesInOriginal } from '../git/line-changes';
 import { reporting } from './report-error';
 import { Repositories } from './repositories';
 import { GitSourceControl } from './source-control';
@@ -31,13 +31,12 @@ export function registerRangeCommands(ctx: vscode.ExtensionContext, repositories
         await r.repository.writeIndex(file, applyChanges(index, text, changesInRanges(diffLines(index, text), ranges)));
     });
 
-    // The selections are lines of the editor, matched against the staged version's lines: exact when the lines
-    // above them have no unstaged changes that add or remove lines.
-    register('git.unstageSelectedRanges', async (r, file, _editor, ranges) => {
+    // The selections are lines of the editor (the working tree): mapped to the staged version's lines first.
+    register('git.unstageSelectedRanges', async (r, file, editor, ranges) => {
         const head = await r.repository.show('HEAD', file);
         const index = await r.repository.show('', file);
         const changes = diffLines(head, index);
-        const selected = new Set(changesInRanges(changes, ranges));
+        const selected = new Set(changesInRanges(changes, rangesInOriginal(diffLines(index, editor.document.getText()), ranges)));
         await r.repository.writeIndex(file, applyChanges(head, index, changes.filter(c => !selected.has(c))));
     });
 
