@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -92,6 +92,39 @@ describe('Repository.status against real repositories', () => {
         assert.deepEqual(status.changes.map(c => [c.kind, c.path]), [['modified', 'go.mod'], ['untracked', 'go.sum']]);
         // The module cache is read-only, as Go makes it: made writable so that the folder can go.
         execFileSync('go', ['clean', '-modcache'], { cwd: root, stdio: 'pipe', env });
+    });
+
+    it('should never hold index.lock: a git command that needs it while status runs does not fail', async () => {
+        const files = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`f${i}.go`, `package f // ${i}\n`]));
+        const root = repos.init('locks', files);
+        const repository = new Repository(root);
+        let running = true;
+        let statuses = 0;
+        // The plugin's background status, as every file change runs it, with the index's stat data made stale each time.
+        const background = (async () => {
+            while (running) {
+                const now = new Date();
+                fs.utimesSync(path.join(root, 'f1.go'), now, now);
+                await repository.status();
+                statuses++;
+            }
+        })();
+        const failures: string[] = [];
+        const deadline = Date.now() + 3_000;
+        for (let i = 0; Date.now() < deadline || statuses < 50; i++) {
+            fs.appendFileSync(path.join(root, 'f5.go'), `// ${i}\n`);
+            // What a terminal's git add does meanwhile; asynchronous, so that the status loop runs too.
+            await new Promise<void>(resolve => execFile('git', ['add', 'f5.go'], { cwd: root }, (err, _out, stderr) => {
+                if (err) {
+                    failures.push(stderr.trim());
+                }
+                resolve();
+            }));
+        }
+        running = false;
+        await background;
+        assert.ok(statuses >= 50, `the status loop ran (${statuses})`);
+        assert.deepEqual(failures.slice(0, 3), [], `${failures.length} git add failed while status ran`);
     });
 
     it('should put conflicted files in merge', async () => {
