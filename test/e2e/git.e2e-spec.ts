@@ -18,6 +18,13 @@ function git(cwd: string, ...args: string[]): string {
     });
 }
 
+/** Writes a file in a clone and commits it there. */
+function commitFile(cwd: string, file: string, text: string, message: string): void {
+    fs.writeFileSync(path.join(cwd, file), text);
+    git(cwd, 'add', file);
+    git(cwd, 'commit', '-q', '-m', message);
+}
+
 /** The lines a diff adds, without their "+". */
 function addedLines(diff: string): string[] {
     return diff.split('\n').filter(l => l.startsWith('+') && !l.startsWith('+++')).map(l => l.slice(1));
@@ -145,9 +152,7 @@ describe('Source control in the IDE', () => {
         fs.appendFileSync(path.join(other, 'README.md'), 'Again.\n');
         git(other, 'commit', '-q', '-am', 'Another change');
         git(other, 'push', '-q');
-        fs.writeFileSync(path.join(ide.workspace, 'local.txt'), 'a local commit\n');
-        git(ide.workspace, 'add', 'local.txt');
-        git(ide.workspace, 'commit', '-q', '-m', 'A local commit');
+        commitFile(ide.workspace, 'local.txt', 'a local commit\n', 'A local commit');
         await ui.runCommand('Git: Fetch');
         await ui.runCommand('Git: Push');
         await expectNotification('Push rejected: the remote has commits you do not have. Pull first, then push.');
@@ -188,9 +193,7 @@ describe('Source control in the IDE', () => {
     it('should stage and unstage selected lines of an edit, revert another selected line, and discard a file after confirming', async () => {
         // A clean start: the merge of the test before, committed.
         git(ide.workspace, 'commit', '-q', '--no-edit');
-        fs.writeFileSync(path.join(ide.workspace, 'notes.txt'), 'one\ntwo\nthree\nfour\n');
-        git(ide.workspace, 'add', 'notes.txt');
-        git(ide.workspace, 'commit', '-q', '-m', 'Notes');
+        commitFile(ide.workspace, 'notes.txt', 'one\ntwo\nthree\nfour\n', 'Notes');
         await ui.openFile('notes.txt', 'three');
         await ui.addLineAndSave('notes.txt', 1, 'first added');
         await ui.addLineAndSave('notes.txt', 4, 'second added');
@@ -269,13 +272,9 @@ describe('Source control in the IDE', () => {
     it('should sync from the status bar: pull what the remote has, then push what the workspace has', async () => {
         git(ide.workspace, 'push', '-q', 'origin', 'main');
         git(other, 'pull', '-q');
-        fs.writeFileSync(path.join(other, 'theirs.txt'), 'from the other clone\n');
-        git(other, 'add', 'theirs.txt');
-        git(other, 'commit', '-q', '-m', 'Theirs again');
+        commitFile(other, 'theirs.txt', 'from the other clone\n', 'Theirs again');
         git(other, 'push', '-q');
-        fs.writeFileSync(path.join(ide.workspace, 'mine.txt'), 'from the workspace\n');
-        git(ide.workspace, 'add', 'mine.txt');
-        git(ide.workspace, 'commit', '-q', '-m', 'Mine again');
+        commitFile(ide.workspace, 'mine.txt', 'from the workspace\n', 'Mine again');
         await ui.runCommand('Git: Fetch');
         const sync = statusBar(/^\s*↓1 ↑1\s*$/);
         await sync.waitFor({ timeout: 60_000 });
