@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { freePort } from '@warren/ide-launcher';
 import { startTestCluster, TestCluster, testClusterUnavailable } from '@warren/test-cluster';
 import { buildImage, eventually, GitServer, SshServer, sshdUnavailable } from '@warren/testing';
@@ -20,6 +22,12 @@ const CLASSES: WorkspaceClass[] = [{ name: 'small', description: '1 CPU, 2 GiB',
  * failure reason in embedded mode's words, and their pod is gone rather than retried. Over SSH too, against
  * a real sshd on this machine, where it is installed.
  */
+/** git's output in a folder of this machine; asynchronous, since the git server runs in this process. */
+async function gitOut(dir: string, args: string[]): Promise<string> {
+    const { stdout } = await promisify(execFile)('git', ['-C', dir, ...args], { encoding: 'utf8' });
+    return stdout.trim();
+}
+
 describe('workspaces cloned from a git repository in pods on a real Kubernetes node', { skip: testClusterUnavailable() }, () => {
     let cluster: TestCluster;
     let git: GitServer;
@@ -121,7 +129,7 @@ describe('workspaces cloned from a git repository in pods on a real Kubernetes n
         assert.match(await cluster.kubectl(['-n', 'warren-t1', 'logs', 'ws-api', '-c', 'clone']), /\/home\/warren\/workspace exists: nothing to clone\./);
     });
 
-    it('clones over SSH with the tenant\'s key, given to the init container\'s own agent, and writes no key to the volume', { skip: sshdUnavailable() }, async () => {
+    it('clones over SSH with the tenant\'s key, given to the init container\'s own agent, pushes from a terminal the same way, and writes no key to the volume', { skip: sshdUnavailable() }, async () => {
         const url = `ssh://root@${cluster.hostAddressForPods}:${sshd!.port}${git.repoDir('team/api')}`;
         sshd!.authorize((await admin.getSshPublicKey('t1')).publicKey);
         await create('t1', 'over-ssh', { url });
@@ -132,6 +140,13 @@ describe('workspaces cloned from a git repository in pods on a real Kubernetes n
         assert.equal((await exec('over-ssh', 'grep -rl -e "PRIVATE KEY" /home/warren || true')).trim(), '', 'the private key is in no file of the volume');
         const pod = JSON.parse(await cluster.kubectl(['-n', 'warren-t1', 'get', 'pod', 'ws-over-ssh', '-o', 'json']));
         assert.ok(!JSON.stringify(pod.spec).includes('PRIVATE KEY'));
+        // A terminal's push over SSH: Warren's ssh asks the IDE's relay for the key.
+        await exec('over-ssh', [
+            'set -e', 'cd /home/warren/workspace', 'export WARREN_CREDENTIAL_SOCKET=$(ls /tmp/warren-credentials-*/git.sock)',
+            'git -c user.name=T -c user.email=t@example.com commit -q --allow-empty -m "over ssh from a pod"', 'git push -q origin HEAD:refs/heads/from-pod-ssh'
+        ].join('; '));
+        assert.equal(await gitOut(git.repoDir('team/api'), ['log', '-1', '--format=%s', 'from-pod-ssh']), 'over ssh from a pod');
+        assert.equal((await exec('over-ssh', 'grep -rl -e "PRIVATE KEY" /home/warren /tmp 2>/dev/null || true')).trim(), '', 'nor after a push');
     });
 
     it('fails a workspace whose ref is not there with embedded mode\'s words, and leaves no pod retrying', async () => {
