@@ -9,6 +9,7 @@ import { GO_TOOLCHAIN_SERVICE_PATH, GoToolchainService } from '../common/go-tool
 import { ActivityClientImpl } from './activity-client-impl';
 import { AllFoldersDebugConfigurationManager, VscodeFirstPreferenceConfigurations } from './config-folders';
 import { GoToolchainStatusContribution } from './go-toolchain-status-contribution';
+import { ScmDecorationsRefresh } from './scm-decorations-refresh';
 import { WorkbenchKeybindings } from './workbench-keybindings';
 import { UserInputReporter } from './user-input-reporter';
 
@@ -33,6 +34,8 @@ export default new ContainerModule((bind, _unbind, _isBound, rebind) => {
     ).inSingletonScope();
     bind(UserInputReporter).toSelf().inSingletonScope();
     bind(FrontendApplicationContribution).toService(UserInputReporter);
+    bind(ScmDecorationsRefresh).toSelf().inSingletonScope();
+    bind(FrontendApplicationContribution).toService(ScmDecorationsRefresh);
     bind(WorkbenchKeybindings).toSelf().inSingletonScope();
     bind(KeybindingContribution).toService(WorkbenchKeybindings);
 });

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FileChange } from '../git/status';
 import { Repositories } from './repositories';
@@ -18,8 +19,19 @@ export function registerFileDecorations(ctx: vscode.ExtensionContext, repositori
             return { badge: look.letter, tooltip: look.tooltip, color: new vscode.ThemeColor(look.color), propagate: false };
         }
     };
+    // The files that were decorated and those that are: Theia's decorations service answers a change of
+    // named files before it says they changed, while "everything changed" (undefined) only drops what it had.
+    const decorated = new Map<GitSourceControl, Set<string>>();
     const watch = (r: GitSourceControl): void => {
-        ctx.subscriptions.push(r.onDidChangeStatus(() => changed.fire(undefined)));
+        ctx.subscriptions.push(r.onDidChangeStatus(() => {
+            const status = r.status;
+            const now = new Set([...status?.merge ?? [], ...status?.changes ?? [], ...status?.staged ?? []].map(c => path.join(r.root, c.path)));
+            const files = new Set([...decorated.get(r) ?? [], ...now]);
+            decorated.set(r, now);
+            if (files.size) {
+                changed.fire([...files].map(file => vscode.Uri.file(file)));
+            }
+        }));
     };
     repositories.all.forEach(watch);
     ctx.subscriptions.push(changed, repositories.onDidOpen(watch), vscode.window.registerFileDecorationProvider(provider));
