@@ -29,6 +29,17 @@ describe('Repository against real repositories', () => {
         assert.deepEqual((await repo.status()).changes, []);
     });
 
+    it('should run writing commands one after another: 30 stages at once, from two instances, all succeed', async () => {
+        const files = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`f${i}.go`, `package f // ${i}\n`]));
+        const root = repos.init('queue', files);
+        repos.write(root, Object.fromEntries(Object.keys(files).map(f => [f, `${files[f]}// changed\n`])));
+        // As Stage clicked on file after file: each its own git add, none waiting for the view. Two instances share the queue.
+        const [one, two] = [new Repository(root), new Repository(root)];
+        const results = await Promise.allSettled(Object.keys(files).map((f, i) => (i % 2 ? one : two).stage([f])));
+        assert.deepEqual(results.filter(r => r.status === 'rejected').map(r => String((r as PromiseRejectedResult).reason).slice(0, 120)), []);
+        assert.equal((await one.status()).staged.length, 30);
+    });
+
     it('should unstage a rename, both of its paths, and unstage everything before the first commit', async () => {
         const root = repos.init('rename', { 'old.go': 'package o\n' });
         const repo = new Repository(root);

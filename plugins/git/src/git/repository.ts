@@ -22,6 +22,11 @@ export interface CommitOptions {
 
 export type Progress = (line: string) => void;
 
+/** The git commands this class runs that only read: they run at once. */
+const READS = new Set(['status', 'show', 'log', 'ls-files', 'rev-parse', 'for-each-ref', 'remote', 'config']);
+/** Per work tree, the last git command that writes: the next one waits for it, since two at once meet on index.lock. */
+const writing = new Map<string, Promise<unknown>>();
+
 /** A git work tree, driven through the git command line. Paths are relative to its root, with forward slashes. */
 export class Repository {
     constructor(readonly root: string) { }
@@ -32,8 +37,24 @@ export class Repository {
         return new Repository(path.resolve(stdout.trim()));
     }
 
+    /**
+     * Runs git in the work tree. A command that writes waits for the one before it (two Stage clicks in a row,
+     * a stage during a pull), as VS Code's git does; reads run at once, so a long push does not hold up the view.
+     */
     run(args: string[], input?: string, onProgress?: Progress): Promise<string> {
-        return runGit(args, { cwd: this.root, input, onProgress }).then(out => out.stdout);
+        const go = (): Promise<string> => runGit(args, { cwd: this.root, input, onProgress }).then(out => out.stdout);
+        if (READS.has(args[0])) {
+            return go();
+        }
+        const result = (writing.get(this.root) ?? Promise.resolve()).then(go, go);
+        const done = result.catch(() => undefined);
+        writing.set(this.root, done);
+        void done.then(() => {
+            if (writing.get(this.root) === done) {
+                writing.delete(this.root);
+            }
+        });
+        return result;
     }
 
     async status(): Promise<RepositoryStatus> {
