@@ -20,11 +20,7 @@ export interface WorkspaceRoute {
  */
 export function asWorkspace(tokens: WorkspaceTokens, route: WorkspaceRoute, handle: (who: { tenant: string; id: string }, body: string, send: Send) => Promise<void> | void): Handler {
     return (req, res) => {
-        const send: Send = (status, body) => {
-            if (!res.headersSent) {
-                res.writeHead(status, { 'Cache-Control': 'no-store', ...body ? { 'Content-Type': 'application/json' } : {} }).end(body ? JSON.stringify(body) : undefined);
-            }
-        };
+        const send: Send = (status, body) => answer(res, status, body);
         if (req.method !== 'POST') {
             send(405, { error: `${route.what} is POSTed.` });
             return;
@@ -65,12 +61,18 @@ export function listenForWorkspaces(host: string, routes: Record<string, Handler
         if (route) {
             route(req, res);
         } else {
-            res.writeHead(404, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
-                .end(JSON.stringify({ error: `This port takes only what workspaces send: ${Object.keys(routes).join(', ')}.` }));
+            answer(res, 404, { error: `This port takes only what workspaces send: ${Object.keys(routes).join(', ')}.` });
         }
     });
     return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => resolve(server));
     });
+}
+
+/** Answers once, with JSON or (no body) nothing, never cached; a later call does nothing. */
+function answer(res: http.ServerResponse, status: number, body?: object): void {
+    if (!res.headersSent) {
+        res.writeHead(status, { 'Cache-Control': 'no-store', ...body ? { 'Content-Type': 'application/json' } : {} }).end(body ? JSON.stringify(body) : undefined);
+    }
 }

@@ -24,8 +24,7 @@ export function registerFileDecorations(ctx: vscode.ExtensionContext, repositori
     const decorated = new Map<GitSourceControl, Set<string>>();
     const watch = (r: GitSourceControl): void => {
         ctx.subscriptions.push(r.onDidChangeStatus(() => {
-            const status = r.status;
-            const now = new Set([...status?.merge ?? [], ...status?.changes ?? [], ...status?.staged ?? []].map(c => path.join(r.root, c.path)));
+            const now = new Set(changesOf(r).map(c => path.join(r.root, c.path)));
             const files = new Set([...decorated.get(r) ?? [], ...now]);
             decorated.set(r, now);
             if (files.size) {
@@ -37,8 +36,13 @@ export function registerFileDecorations(ctx: vscode.ExtensionContext, repositori
     ctx.subscriptions.push(changed, repositories.onDidOpen(watch), vscode.window.registerFileDecorationProvider(provider));
 }
 
-/** A conflict first, then the work tree's change, then the staged one: what the file is like now. */
+/** A file's change: a conflict first, then the work tree's change, then the staged one: what the file is like now. */
 function changeOf(repository: GitSourceControl, file: string): FileChange | undefined {
+    return changesOf(repository).find(c => c.path === file);
+}
+
+/** Every change of the repository, in changeOf's order. */
+function changesOf(repository: GitSourceControl): FileChange[] {
     const status = repository.status;
-    return status && [...status.merge, ...status.changes, ...status.staged].find(c => c.path === file);
+    return status ? [...status.merge, ...status.changes, ...status.staged] : [];
 }
